@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Repository root, so that `data/` resolves the same whatever the working directory. */
+export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The database file used when DATABASE_URL is not set. */
+export const DEFAULT_SQLITE_FILE = path.join(ROOT_DIR, 'data', 'kyoso.sqlite');
+
+/** The bundled copy of the Sanyo-Onoda draft, imported on first start. */
+export const BUNDLED_PLAN_FILE = path.join(ROOT_DIR, 'data', 'sanyo-onoda-chuki-juten-an.txt');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().min(1).optional(),
+  KYOSO_BASE_URL: z.string().url().optional(),
+  KYOSO_MUNICIPALITY: z
+    .string()
+    .regex(/^\d{6}$/, 'KYOSO_MUNICIPALITY must be a 6-digit 全国地方公共団体コード')
+    .default('352161'),
+  KYOSO_SEED: z.enum(['on', 'off']).default('on'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Typed configuration, read once from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  baseUrl: string;
+  municipality: string;
+  /** Import the bundled Sanyo-Onoda plan when the database holds no plan. */
+  seed: boolean;
+  logLevel: string;
+}
+
+/** Reads the environment; throws a readable error naming the bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? DEFAULT_SQLITE_FILE,
+    baseUrl: (e.KYOSO_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    municipality: e.KYOSO_MUNICIPALITY,
+    seed: e.KYOSO_SEED === 'on',
+    logLevel: e.LOG_LEVEL,
+  };
+}

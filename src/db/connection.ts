@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database, Db, Dialect } from './database.ts';
+
+export interface OpenOptions {
+  /** Called for every executed query (used by tests that count queries). */
+  onQuery?: (event: LogEvent) => void;
+  /** Pool size on PostgreSQL. */
+  poolSize?: number;
+}
+
+/** Which dialect a DATABASE_URL means: postgres://… or postgresql://… is PostgreSQL, anything else an SQLite file. */
+export function dialectOf(url: string): Dialect {
+  return /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite';
+}
+
+function sqliteFile(url: string): string {
+  return url.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, '');
+}
+
+// PostgreSQL returns int8 (count(*), bigint) as strings and timestamptz as Date: normalise both so that
+// services see the same values on both dialects.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (v: string) => Number(v);
+    if (oid === 1184 || oid === 1114) return (v: string) => new Date(v).toISOString();
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/** Opens the database named by the URL, with the pragmas Kyoso relies on for SQLite. */
+export function openDatabase(url: string, options: OpenOptions = {}): Db {
+  const dialect = dialectOf(url);
+  const log = options.onQuery
+    ? (e: LogEvent) => {
+        options.onQuery?.(e);
+      }
+    : undefined;
+  if (dialect === 'postgres') {
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+    return { kysely, dialect, close: () => kysely.destroy() };
+  }
+  const file = sqliteFile(url);
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...(log ? { log } : {}) });
+  return { kysely, dialect, close: () => kysely.destroy() };
+}

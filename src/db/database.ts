@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { PlanTables } from '../modules/plan/plan.table.ts';
+
+/** The whole schema: the union of every module's tables. */
+export interface Database extends PlanTables {}
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open database: the Kysely instance and which dialect is behind it. */
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** Closes the pool / file handle. */
+  close(): Promise<void>;
+}
