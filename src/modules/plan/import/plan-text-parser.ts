@@ -32,9 +32,17 @@ export interface ParsedPlanText {
 
 /**
  * Decodes a file's bytes: UTF-8 (a BOM is dropped), else Shift_JIS, which many city offices still save.
- * Anything else is refused with the line of the first undecodable byte.
+ * Anything else is refused: UTF-16 by its BOM, other bytes with the line of the first undecodable byte in
+ * whichever of the two encodings the file is closer to (the one with fewer undecodable bytes).
  */
 export function decodePlanBytes(bytes: Uint8Array): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new PlanParseError(
+      1,
+      '文字コードが UTF-16 です。UTF-8 または Shift_JIS のテキストで保存し直してください',
+      '',
+    );
+  }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -42,21 +50,36 @@ export function decodePlanBytes(bytes: Uint8Array): string {
     try {
       text = new TextDecoder('shift_jis', { fatal: true }).decode(bytes);
     } catch {
-      const lenient = new TextDecoder('utf-8').decode(bytes);
-      const at = lenient.indexOf('\uFFFD');
-      const line = lenient.slice(0, Math.max(at, 0)).split('\n').length;
-      throw new PlanParseError(line, '文字コードを読み取れません。UTF-8 または Shift_JIS のテキストで保存してください', '');
+      const asUtf8 = new TextDecoder('utf-8').decode(bytes);
+      const asSjis = new TextDecoder('shift_jis').decode(bytes);
+      const closer = countOf(asSjis, '\uFFFD') < countOf(asUtf8, '\uFFFD') ? asSjis : asUtf8;
+      throw new PlanParseError(
+        lineOf(closer, closer.indexOf('\uFFFD')),
+        '文字コードを読み取れません。UTF-8 または Shift_JIS のテキストで保存してください',
+        '',
+      );
     }
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) {
-    throw new PlanParseError(
-      text.slice(0, nul).split('\n').length,
-      'テキストファイルではありません（NUL 文字があります）',
-      '',
-    );
+    throw new PlanParseError(lineOf(text, nul), 'テキストファイルではありません（NUL 文字があります）', '');
   }
   return text;
+}
+
+function countOf(s: string, ch: string): number {
+  let n = 0;
+  for (let at = s.indexOf(ch); at >= 0; at = s.indexOf(ch, at + 1)) n++;
+  return n;
+}
+
+/** The 1-based line of the character at `index`, counting line breaks as parsePlanText does. */
+function lineOf(text: string, index: number): number {
+  return splitLines(text.slice(0, Math.max(index, 0))).length;
+}
+
+function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
 }
 
 const MARK = '[●■◆□◇◎★▪▶]';
@@ -69,6 +92,7 @@ const POLICY_RE = new RegExp(
 );
 const PROJECT_RE = new RegExp(`^(?:【(.+)】|${MARK}${SP}*(.*重点プロジェクト.*))$`);
 const MEASURE_RE = new RegExp(`^(?:(${DIGITS})(?=[\\t \\u3000.．、])|([（(]${DIGITS}[）)]))[\\t \\u3000.．、]*(.*)$`);
+const NUMBER_ONLY_RE = new RegExp(`^[（(]?${DIGITS}[）)]?[.．、]?$`);
 const BULLET_ITEM_RE = /^[・･]\s*([^：:]+)[：:](.+)$/;
 const NOTE_RE = /^※/;
 const NOTE_TERM_RE = /^※([^：:]{1,40})[：:]/;
@@ -96,7 +120,7 @@ function stripHeadingMarks(s: string): string {
 export function crossCuttingKeywords(title: string): string[] {
   let stem = title
     .replace(/[「」『』]/g, '')
-    .replace(/(との連携|との協働|の連携|の推進|の充実|の強化|の促進|の向上|への対応|の実現|の活用)$/, '');
+    .replace(/(との連携|との協働|の連携|の推進|の充実|の強化|の促進|の向上|への対応|の実現|の活用|の視点|の観点)$/, '');
   if ([...stem].length >= 3 && /化$/.test(stem)) stem = stem.slice(0, -1);
   return stem === '' ? [title] : [stem];
 }
@@ -105,7 +129,11 @@ type State = 'start' | 'preamble' | 'project' | 'policy' | 'crosscut';
 
 /** Parses the text; throws PlanParseError naming the line for anything it cannot place. */
 export function parsePlanText(text: string): ParsedPlanText {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    throw new PlanParseError(lineOf(text, nul), 'テキストファイルではありません（NUL 文字があります）', '');
+  }
+  const lines = splitLines(text.replace(/^\uFEFF/, ''));
   let documentTitle: string | null = null;
   const preamble: string[] = [];
   let project: PlanNodeDoc | null = null;
@@ -171,7 +199,11 @@ export function parsePlanText(text: string): ParsedPlanText {
       continue;
     }
 
-    if (isCrossCuttingHeading(line) && (state === 'policy' || state === 'project' || state === 'preamble')) {
+    if (
+      isCrossCuttingHeading(line) &&
+      !(state === 'policy' && MEASURE_RE.test(line)) &&
+      (state === 'policy' || state === 'project' || state === 'preamble')
+    ) {
       if (crossHeading !== null) {
         throw new PlanParseError(lineNo, '横断的施策の見出しは一つだけにしてください', line);
       }
@@ -245,6 +277,9 @@ export function parsePlanText(text: string): ParsedPlanText {
           children: [],
         });
         continue;
+      }
+      if (mm || NUMBER_ONLY_RE.test(line)) {
+        throw new PlanParseError(lineNo, '施策の番号の後に施策名が必要です（例：（１）施策名、1<TAB>施策名<TAB>説明）', line);
       }
       if (line.includes('\t')) {
         throw new PlanParseError(lineNo, '施策の行は番号で始めてください（例：1<TAB>施策名<TAB>説明）', line);
@@ -348,4 +383,63 @@ export function parsePlanText(text: string): ParsedPlanText {
     },
     detectedState,
   };
+}
+
+/**
+ * The comparable form of a line of the plan for the "no text is lost" check: white space (including U+3000
+ * and tabs) removed, leading heading marks (●■◆…) and bullets (・) removed, 【】 removed around a whole
+ * heading or a leading label (【基本目標１】…), ：/: removed, and the separator after a leading number
+ * (1． / 基本目標１、) removed. The parser drops exactly these when it splits a line into its parts.
+ */
+export function coverageKey(line: string): string {
+  return line
+    .replace(/[\s\u3000]+/g, '')
+    .replace(new RegExp(`^${MARK}+`), '')
+    .replace(/^[・･]+/, '')
+    .replace(/^【(.*)】$/, '$1')
+    .replace(/^【([^【】]*)】/, '$1')
+    .replace(/[：:]/g, '')
+    .replace(/^([^0-9０-９]{0,8}?[（(]?[0-9０-９]{1,3}[）)]?)[.．、]/, '$1');
+}
+
+/**
+ * Every text the structure stands for, each as coverageKey gives it: the document title; the preamble;
+ * a vision's, project's or policy's label+number+title and each body paragraph; a measure's number+title,
+ * number+title+first paragraph (a `1<TAB>title<TAB>description` line) and each paragraph; the cross-cutting
+ * heading and intro; each cross-cutting measure's title, title+first paragraph and each paragraph; the notes.
+ * A source line that is in none of them was lost or changed by the import.
+ */
+export function structureLines(content: PlanContent): Set<string> {
+  const out = new Set<string>();
+  const add = (...parts: string[]) => out.add(coverageKey(parts.join('')));
+  add(content.documentTitle);
+  for (const p of content.preamble) add(p);
+  const visit = (node: PlanNodeDoc) => {
+    add(node.label, node.number, node.title);
+    if (node.kind === 'measure') add(node.number, node.title, node.body[0] ?? '');
+    for (const p of node.body) add(p);
+    for (const child of node.children) visit(child);
+  };
+  for (const node of content.nodes) visit(node);
+  if (content.crossCutting.heading !== null) add(content.crossCutting.heading);
+  for (const p of content.crossCutting.intro) add(p);
+  for (const m of content.crossCutting.measures) {
+    add(m.title);
+    add(m.title, m.body[0] ?? '');
+    for (const p of m.body) add(p);
+  }
+  for (const n of content.notes) add(n.text);
+  out.delete('');
+  return out;
+}
+
+/** The non-blank lines of `content.sourceText` whose text the structure does not hold (see structureLines). */
+export function linesMissingFromStructure(content: PlanContent): Array<{ line: number; text: string }> {
+  const held = structureLines(content);
+  const missing: Array<{ line: number; text: string }> = [];
+  splitLines(content.sourceText.replace(/^\uFEFF/, '')).forEach((raw, i) => {
+    const text = trimAll(raw);
+    if (text !== '' && !held.has(coverageKey(text))) missing.push({ line: i + 1, text });
+  });
+  return missing;
 }

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { sql } from 'kysely';
+import { type Config, ROOT_DIR } from './config.ts';
+import type { Db } from './db/database.ts';
+import { planRoutes } from './modules/plan/plan.routes.tsx';
+import { siteRoutes } from './modules/site/site.routes.tsx';
+import { registerErrorHandlers } from './web/error-handler.tsx';
+import { SiteInfo } from './web/site.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    site: SiteInfo;
+    /** Throws when the database does not answer. */
+    healthCheck(): Promise<void>;
+  }
+}
+
+export interface BuildOptions {
+  config: Config;
+  db: Db;
+  /** Fastify logger option; tests pass false. */
+  logger?: FastifyServerOptions['logger'];
+  /** Requests per minute per address before 429 (tests and benchmarks raise it). */
+  rateLimitMax?: number;
+}
+
+const TOKENS_CSS = path.join(ROOT_DIR, 'node_modules', '@digital-go-jp', 'design-tokens', 'dist', 'tokens.css');
+
+/** The Fastify app with its plugins and modules registered; does not listen. */
+export async function build(options: BuildOptions): Promise<FastifyInstance> {
+  const { config, db } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    // A request id from a trusted proxy is kept (so logs join up); otherwise a new one.
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && /^[\w.-]{8,64}$/.test(h) ? h : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    disableRequestLogging: false,
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  app.decorate('config', config);
+  app.decorate('db', db);
+  app.decorate('site', new SiteInfo(db, config.municipality));
+  app.decorate('healthCheck', async () => {
+    await sql`select 1`.execute(db.kysely);
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+  await app.register(rateLimit, { max: options.rateLimitMax ?? 600, timeWindow: '1 minute' });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(fastifyStatic, {
+    root: path.join(ROOT_DIR, 'public'),
+    prefix: '/static/',
+    maxAge: '1h',
+  });
+  const tokensCss = fs.readFileSync(TOKENS_CSS);
+  app.get('/static/tokens.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(tokensCss),
+  );
+
+  registerErrorHandlers(app);
+  await app.register(siteRoutes);
+  await app.register(planRoutes);
+  return app;
+}

@@ -1,0 +1,44 @@
+import { BUNDLED_PLAN_FILE, type Config } from './config.ts';
+import type { Db } from './db/database.ts';
+import { openDatabase } from './db/connection.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { importPlanFile } from './modules/plan/import/import-file.ts';
+import { municipalityName } from './modules/plan/plan.service.ts';
+
+/** The bundled plan's identity: Sanyo-Onoda City, 第二次総合計画 中期基本計画 (FY2022–2025). */
+export const BUNDLED_PLAN = {
+  municipality: '352161',
+  municipalityName: '山陽小野田市',
+  planTitle: '第二次山陽小野田市総合計画 中期基本計画',
+  periodStartFy: 2022,
+  periodEndFy: 2025,
+} as const;
+
+/** Opens the database and applies pending migrations. */
+export async function openAndMigrate(config: Pick<Config, 'databaseUrl'>): Promise<Db> {
+  const db = openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(db);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  return db;
+}
+
+/**
+ * On first start (no plan for the configured municipality) imports the bundled Sanyo-Onoda draft.
+ * Returns true when it imported.
+ */
+export async function seedIfEmpty(db: Db, config: Pick<Config, 'municipality' | 'seed'>): Promise<boolean> {
+  if (!config.seed || config.municipality !== BUNDLED_PLAN.municipality) return false;
+  if ((await municipalityName(db, config.municipality)) !== null) return false;
+  await importPlanFile(db, BUNDLED_PLAN_FILE, {
+    municipality: BUNDLED_PLAN.municipality,
+    municipalityName: BUNDLED_PLAN.municipalityName,
+    planTitle: BUNDLED_PLAN.planTitle,
+    periodStartFy: BUNDLED_PLAN.periodStartFy,
+    periodEndFy: BUNDLED_PLAN.periodEndFy,
+  });
+  return true;
+}

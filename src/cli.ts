@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import { openAndMigrate } from './bootstrap.ts';
+import { loadConfig } from './config.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { importPlanFile, PlanJsonError, parseStateOption } from './modules/plan/import/import-file.ts';
+import { PlanParseError } from './modules/plan/import/plan-text-parser.ts';
+import { exportCurrentPlan, PlanNotFoundError } from './modules/plan/plan.service.ts';
+import { serve } from './server.ts';
+import { openDatabase } from './db/connection.ts';
+
+const HELP = `kyoso: the comprehensive plan, run in the open (協創)
+
+Usage: kyoso <command> [options]
+
+Commands:
+  serve                     Start the web server (what \`npm start\` runs)
+  migrate                   Apply pending database migrations
+  import-plan FILE          Import a plan: the city's text format, or kyoso-plan JSON
+      --municipality CODE   全国地方公共団体コード, 6 digits (text files)
+      --name NAME           Municipality name, e.g. 山陽小野田市 (text files)
+      --plan TITLE          The plan the version belongs to (default: the municipality's latest plan)
+      --period 2022-2025    The plan's fiscal years
+      --label LABEL         Version label (default: the state, e.g. 案)
+      --state STATE         素案|案|決定|廃止 (default: from the document title, else 案)
+  export-plan               Write the current plan as kyoso-plan JSON to standard output
+      --municipality CODE
+  help                      Show this help
+
+Environment: DATABASE_URL (default: an SQLite file under data/; postgres://… for PostgreSQL),
+PORT (3000), KYOSO_BASE_URL, KYOSO_MUNICIPALITY (352161), KYOSO_SEED (on|off), LOG_LEVEL.
+`;
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+/** Runs one command; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (command === 'serve') {
+    await serve();
+    return -1; // keeps running
+  }
+  const config = loadConfig();
+  if (command === 'migrate') {
+    const db = openDatabase(config.databaseUrl);
+    try {
+      const results = await migrateToLatest(db);
+      const applied = results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    } finally {
+      await db.close();
+    }
+    return 0;
+  }
+  if (command === 'import-plan') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        municipality: { type: 'string' },
+        name: { type: 'string' },
+        plan: { type: 'string' },
+        period: { type: 'string' },
+        label: { type: 'string' },
+        state: { type: 'string' },
+      },
+    });
+    const file = positionals[0];
+    if (!file) fail('import-plan: ファイルを指定してください（例：kyoso import-plan plan.txt --municipality 352161 --name 山陽小野田市）', 2);
+    let period: [number, number] | null = null;
+    if (values.period) {
+      const m = /^(\d{4})\s*[-–〜~]\s*(\d{4})$/.exec(values.period);
+      if (!m) fail('--period は 2022-2025 の形で指定してください', 2);
+      period = [Number(m[1]), Number(m[2])];
+    }
+    const state = values.state ? parseStateOption(values.state) : undefined;
+    if (state === null) fail('--state は 素案・案・決定・廃止 のいずれかです', 2);
+    if (values.municipality && !/^\d{6}$/.test(values.municipality)) fail('--municipality は6桁の全国地方公共団体コードです', 2);
+    const db = await openAndMigrate(config);
+    try {
+      const r = await importPlanFile(db, file, {
+        ...(values.municipality ? { municipality: values.municipality } : {}),
+        ...(values.name ? { municipalityName: values.name } : {}),
+        ...(values.plan ? { planTitle: values.plan } : {}),
+        ...(period ? { periodStartFy: period[0], periodEndFy: period[1] } : {}),
+        ...(values.label ? { label: values.label } : {}),
+        ...(state ? { state } : {}),
+      });
+      if (r.status === 'unchanged') {
+        process.stdout.write(`変更はありません：「${r.planTitle}」の第${r.seq}版（${r.label}）と同じ内容です。何も書き込んでいません。\n`);
+      } else {
+        process.stdout.write(`取り込みました：「${r.planTitle}」の第${r.seq}版（${r.label}）\n`);
+      }
+      return 0;
+    } catch (e) {
+      if (e instanceof PlanParseError || e instanceof PlanJsonError) {
+        fail(`取り込めませんでした（何も書き込んでいません）：${file}\n${e.message}`, 1);
+      }
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail(`ファイルが見つかりません：${file}`, 1);
+      throw e;
+    } finally {
+      await db.close();
+    }
+  }
+  if (command === 'export-plan') {
+    const { values } = parseArgs({ args: rest, options: { municipality: { type: 'string' } } });
+    const code = values.municipality ?? config.municipality;
+    const db = await openAndMigrate(config);
+    try {
+      const doc = await exportCurrentPlan(db, code);
+      process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      return 0;
+    } catch (e) {
+      if (e instanceof PlanNotFoundError) fail(`団体コード ${code} の計画はまだ登録されていません`, 1);
+      throw e;
+    } finally {
+      await db.close();
+    }
+  }
+  fail(`unknown command: ${command}\n\n${HELP}`, 2);
+}

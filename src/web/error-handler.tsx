@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pageContext } from './context.ts';
+import type { MessageKey } from './i18n/messages.ts';
+import { Layout } from './layout.tsx';
+import { sendPage } from './render.ts';
+
+interface ErrorPageProps {
+  status: number;
+  request: FastifyRequest;
+  municipalityName: string;
+}
+
+function keysFor(status: number): { title: MessageKey; body: MessageKey } {
+  if (status === 404) return { title: 'error.notFound.title', body: 'error.notFound.body' };
+  if (status === 429) return { title: 'error.tooMany.title', body: 'error.tooMany.body' };
+  if (status >= 400 && status < 500) return { title: 'error.badRequest.title', body: 'error.badRequest.body' };
+  return { title: 'error.server.title', body: 'error.server.body' };
+}
+
+function ErrorPage({ status, request, municipalityName }: ErrorPageProps) {
+  const ctx = pageContext(request, municipalityName);
+  const { t } = ctx;
+  const k = keysFor(status);
+  return (
+    <Layout ctx={ctx} title={t(k.title)}>
+      <h1>{t(k.title)}</h1>
+      <p>{t(k.body)}</p>
+      {status >= 500 ? <p>{t('error.server.ref', { id: ctx.requestId })}</p> : null}
+      <p>
+        <a href="/">{t('error.notFound.home')}</a>
+      </p>
+    </Layout>
+  );
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/') || request.url.startsWith('/healthz');
+}
+
+async function sendError(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, status: number) {
+  if (wantsJson(request)) {
+    return reply.status(status).type('application/json; charset=utf-8').send({
+      error: status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request',
+      requestId: request.id,
+    });
+  }
+  let name = '';
+  try {
+    name = await app.site.name();
+  } catch {
+    // the database may be what failed: the error page still renders
+  }
+  return sendPage(reply, <ErrorPage status={status} request={request} municipalityName={name} />, status);
+}
+
+/** Registers the not-found and error handlers: Japanese pages (or JSON for the API), never a stack trace. */
+export function registerErrorHandlers(app: FastifyInstance) {
+  app.setNotFoundHandler(async (request, reply) => sendError(app, request, reply, 404));
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: error.code, status }, error.message);
+    if (status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+    return sendError(app, request, reply, status);
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * Typed errors that routes and services throw; one handler (web/error-handler.tsx) maps their code to an
+ * HTTP status and a page in the reader's language. No stack trace or SQL ever reaches a response.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'not found') {
+    super('NOT_FOUND', 404, message);
+  }
+}
+
+export class BadRequestError extends AppError {
+  constructor(message = 'bad request') {
+    super('BAD_REQUEST', 400, message);
+  }
+}
