@@ -46,8 +46,6 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && /^[\w.-]{8,64}$/.test(h) ? h : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
-    disableRequestLogging: false,
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },

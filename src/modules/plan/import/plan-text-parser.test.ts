@@ -295,7 +295,9 @@ describe('a second city in another shape (test/fixtures/plans/midori-kouki.txt)'
         m('（３）', '中心市街地のにぎわいづくり', 37, [
           '空き店舗を活用した創業支援や、駅前広場でのイベントの開催により、まちなかのにぎわいを創出します。',
         ]),
-        m('（４）', '移住・定住の促進', 39, ['移住相談から住まい探し、仕事探しまでを一貫して支援する体制を整えます。']),
+        m('（４）', '移住・定住の促進', 39, [
+          '移住相談から住まい探し、仕事探しまでを一貫して支援する体制を整えます。',
+        ]),
       ],
     },
   ];
@@ -561,7 +563,13 @@ describe('shapes of headings, measures and cross-cutting items', () => {
 
   test('a project under 【】 or a ● 重点プロジェクト heading, and a vision phrase', () => {
     const bracket = parse(
-      ['計画（原案）', '【3つの創る】', 'めざすまちの姿は「みどりのまち」です。', '●重点施策1 A', '1 B\tC'].join('\n'),
+      [
+        '計画（原案）',
+        '【3つの創る】',
+        'めざすまちの姿は「みどりのまち」です。',
+        '●重点施策1 A',
+        '1 B\tC',
+      ].join('\n'),
     );
     assert.equal(bracket.detectedState, 'draft');
     assert.deepEqual(
@@ -583,13 +591,23 @@ describe('shapes of headings, measures and cross-cutting items', () => {
     assert.deepEqual(tabs.measures, [
       { title: 'デジタル化の推進', body: ['説明。'], keywords: ['デジタル'], sourceLine: 5 },
     ]);
-    const bullets = parse([...head, '■横断的な視点', '・ＳＤＧｓの視点：説明。'].join('\n')).content.crossCutting;
+    const bullets = parse([...head, '■横断的な視点', '・ＳＤＧｓの視点：説明。'].join('\n')).content
+      .crossCutting;
     assert.equal(bullets.heading, '横断的な視点');
     assert.deepEqual(bullets.measures, [
       { title: 'ＳＤＧｓの視点', body: ['説明。'], keywords: ['ＳＤＧｓ'], sourceLine: 5 },
     ]);
     const marked = parse(
-      [...head, '【横断的施策】', '全体の説明。', '●協働の推進', '説明一。', '説明二。', '◆人づくり', '説明三。'].join('\n'),
+      [
+        ...head,
+        '【横断的施策】',
+        '全体の説明。',
+        '●協働の推進',
+        '説明一。',
+        '説明二。',
+        '◆人づくり',
+        '説明三。',
+      ].join('\n'),
     ).content.crossCutting;
     assert.deepEqual(marked, {
       heading: '横断的施策',
@@ -602,7 +620,9 @@ describe('shapes of headings, measures and cross-cutting items', () => {
   });
 
   test('notes anywhere after the title, with or without a term', () => {
-    const { content } = parse(['計画', '※印は新規の取組です。', '●重点施策1 A', '1 B\tC', '※ＲＭＯ：地域運営組織'].join('\n'));
+    const { content } = parse(
+      ['計画', '※印は新規の取組です。', '●重点施策1 A', '1 B\tC', '※ＲＭＯ：地域運営組織'].join('\n'),
+    );
     assert.deepEqual(content.notes, [
       { text: '※印は新規の取組です。', term: null, sourceLine: 2 },
       { text: '※ＲＭＯ：地域運営組織', term: 'ＲＭＯ', sourceLine: 5 },
@@ -667,7 +687,11 @@ describe('refusals name the line, in Japanese', () => {
   });
 
   test('a cross-cutting heading with no items', () => {
-    assertRefused(() => parsePlanText('計画\n●重点施策1 A\n1 B\tC\n\n3つの横断的施策\n\n説明だけです。'), 5, '横断的施策');
+    assertRefused(
+      () => parsePlanText('計画\n●重点施策1 A\n1 B\tC\n\n3つの横断的施策\n\n説明だけです。'),
+      5,
+      '横断的施策',
+    );
   });
 
   test('a second cross-cutting heading', () => {
@@ -693,9 +717,18 @@ describe('refusals name the line, in Japanese', () => {
   });
 
   test('undecodable bytes, on the line of the first one', () => {
-    const utf8 = Uint8Array.from([...enc.encode('計画（案）\n●重点施策1 地域\n1 A'), 0xff, ...enc.encode('\tB')]);
+    const utf8 = Uint8Array.from([
+      ...enc.encode('計画（案）\n●重点施策1 地域\n1 A'),
+      0xff,
+      ...enc.encode('\tB'),
+    ]);
     assertRefused(() => decodePlanBytes(utf8), 3, '文字コード');
-    const sjis = Uint8Array.from([...toShiftJis('計画（案）\n●重点施策1 地域\n'), 0x82, 0xff, ...toShiftJis('1 A\tB')]);
+    const sjis = Uint8Array.from([
+      ...toShiftJis('計画（案）\n●重点施策1 地域\n'),
+      0x82,
+      0xff,
+      ...toShiftJis('1 A\tB'),
+    ]);
     assertRefused(() => decodePlanBytes(sjis), 3, '文字コード');
     assertRefused(() => decodePlanBytes(Uint8Array.of(0xff, 0xfe, 0x08, 0x8a)), 1, 'UTF-16');
   });

@@ -91,13 +91,16 @@ const POLICY_RE = new RegExp(
   `^(${MARK})?${SP}*【?${SP}*(${POLICY_WORDS})${SP}*(${DIGITS})${SP}*】?[${'\\s\\u3000'}:：.．、]*(.*)$`,
 );
 const PROJECT_RE = new RegExp(`^(?:【(.+)】|${MARK}${SP}*(.*重点プロジェクト.*))$`);
-const MEASURE_RE = new RegExp(`^(?:(${DIGITS})(?=[\\t \\u3000.．、])|([（(]${DIGITS}[）)]))[\\t \\u3000.．、]*(.*)$`);
+const MEASURE_RE = new RegExp(
+  `^(?:(${DIGITS})(?=[\\t \\u3000.．、])|([（(]${DIGITS}[）)]))[\\t \\u3000.．、]*(.*)$`,
+);
 const NUMBER_ONLY_RE = new RegExp(`^[（(]?${DIGITS}[）)]?[.．、]?$`);
 const BULLET_ITEM_RE = /^[・･]\s*([^：:]+)[：:](.+)$/;
 const NOTE_RE = /^※/;
 const NOTE_TERM_RE = /^※([^：:]{1,40})[：:]/;
 const MARK_ONLY_RE = new RegExp(`^${MARK}`);
-const VISION_RE = /(?:将来都市像|将来像|めざす都市像|目指す都市像|めざすまちの姿|目指すまちの姿)(?:で(?:ある|す)|は|として)?「([^」]+)」/;
+const VISION_RE =
+  /(?:将来都市像|将来像|めざす都市像|目指す都市像|めざすまちの姿|目指すまちの姿)(?:で(?:ある|す)|は|として)?「([^」]+)」/;
 const STATE_RE = /[（(](素案|案|原案)[）)]/;
 
 /** A line that reads as a heading rather than a sentence: short and not ending like a sentence. */
@@ -120,7 +123,10 @@ function stripHeadingMarks(s: string): string {
 export function crossCuttingKeywords(title: string): string[] {
   let stem = title
     .replace(/[「」『』]/g, '')
-    .replace(/(との連携|との協働|の連携|の推進|の充実|の強化|の促進|の向上|への対応|の実現|の活用|の視点|の観点)$/, '');
+    .replace(
+      /(との連携|との協働|の連携|の推進|の充実|の強化|の促進|の向上|への対応|の実現|の活用|の視点|の観点)$/,
+      '',
+    );
   if ([...stem].length >= 3 && /化$/.test(stem)) stem = stem.slice(0, -1);
   return stem === '' ? [title] : [stem];
 }
@@ -156,7 +162,11 @@ export function parsePlanText(text: string): ParsedPlanText {
 
     if (documentTitle === null) {
       if (POLICY_RE.test(line) || MEASURE_RE.test(line) || line.includes('\t')) {
-        throw new PlanParseError(lineNo, '最初の行には文書の題名（例：中期基本計画 重点プロジェクト（案））が必要です', line);
+        throw new PlanParseError(
+          lineNo,
+          '最初の行には文書の題名（例：中期基本計画 重点プロジェクト（案））が必要です',
+          line,
+        );
       }
       documentTitle = line;
       state = 'preamble';
@@ -172,11 +182,19 @@ export function parsePlanText(text: string): ParsedPlanText {
     if (pm && (pm[1] || isHeadingLike(line))) {
       const title = trimAll(pm[4] ?? '');
       if (title === '') {
-        throw new PlanParseError(lineNo, `${pm[2]}${pm[3]}の名前が必要です（例：●${pm[2]}1 地域を創る）`, line);
+        throw new PlanParseError(
+          lineNo,
+          `${pm[2]}${pm[3]}の名前が必要です（例：●${pm[2]}1 地域を創る）`,
+          line,
+        );
       }
       const ordinal = parseOrdinal(pm[3]!);
       if (policies.some((p) => parseOrdinal(p.number) === ordinal)) {
-        throw new PlanParseError(lineNo, `${pm[2]}${pm[3]}が二度出てきます。番号が重ならない見出しが必要です`, line);
+        throw new PlanParseError(
+          lineNo,
+          `${pm[2]}${pm[3]}が二度出てきます。番号が重ならない見出しが必要です`,
+          line,
+        );
       }
       if (policy && policy.children.length === 0) {
         throw new PlanParseError(
@@ -243,7 +261,11 @@ export function parsePlanText(text: string): ParsedPlanText {
         );
       }
       if (MARK_ONLY_RE.test(line)) {
-        throw new PlanParseError(lineNo, '見出しの形式が分かりません。例：●重点施策1 地域を創る、【3つの創る】', line);
+        throw new PlanParseError(
+          lineNo,
+          '見出しの形式が分かりません。例：●重点施策1 地域を創る、【3つの創る】',
+          line,
+        );
       }
       (project ? project.body : preamble).push(line);
       continue;
@@ -257,7 +279,8 @@ export function parsePlanText(text: string): ParsedPlanText {
         const tab = rest.indexOf('\t');
         const title = trimAll(tab >= 0 ? rest.slice(0, tab) : rest);
         const body = tab >= 0 ? trimAll(rest.slice(tab + 1)) : '';
-        if (title === '') throw new PlanParseError(lineNo, '施策名が必要です（例：1<TAB>施策名<TAB>説明）', line);
+        if (title === '')
+          throw new PlanParseError(lineNo, '施策名が必要です（例：1<TAB>施策名<TAB>説明）', line);
         const ordinal = parseOrdinal(number);
         const current = policy!;
         if (current.children.some((m) => parseOrdinal(m.number) === ordinal)) {
@@ -279,7 +302,11 @@ export function parsePlanText(text: string): ParsedPlanText {
         continue;
       }
       if (mm || NUMBER_ONLY_RE.test(line)) {
-        throw new PlanParseError(lineNo, '施策の番号の後に施策名が必要です（例：（１）施策名、1<TAB>施策名<TAB>説明）', line);
+        throw new PlanParseError(
+          lineNo,
+          '施策の番号の後に施策名が必要です（例：（１）施策名、1<TAB>施策名<TAB>説明）',
+          line,
+        );
       }
       if (line.includes('\t')) {
         throw new PlanParseError(lineNo, '施策の行は番号で始めてください（例：1<TAB>施策名<TAB>説明）', line);
@@ -298,18 +325,32 @@ export function parsePlanText(text: string): ParsedPlanText {
     if (tab >= 0) {
       const title = trimAll(line.slice(0, tab).replace(MEASURE_RE, '$3'));
       const body = trimAll(line.slice(tab + 1));
-      if (title === '') throw new PlanParseError(lineNo, '横断的施策の名前が必要です（例：デジタル化の推進<TAB>説明）', line);
-      cross.push({ title, body: body ? [body] : [], keywords: crossCuttingKeywords(title), sourceLine: lineNo });
+      if (title === '')
+        throw new PlanParseError(lineNo, '横断的施策の名前が必要です（例：デジタル化の推進<TAB>説明）', line);
+      cross.push({
+        title,
+        body: body ? [body] : [],
+        keywords: crossCuttingKeywords(title),
+        sourceLine: lineNo,
+      });
       continue;
     }
     const bm = BULLET_ITEM_RE.exec(line);
     if (bm) {
       const title = trimAll(bm[1]!);
-      cross.push({ title, body: [trimAll(bm[2]!)], keywords: crossCuttingKeywords(title), sourceLine: lineNo });
+      cross.push({
+        title,
+        body: [trimAll(bm[2]!)],
+        keywords: crossCuttingKeywords(title),
+        sourceLine: lineNo,
+      });
       continue;
     }
     const mm = MEASURE_RE.exec(line);
-    if ((mm && trimAll(mm[3] ?? '') !== '' && isHeadingLike(line)) || (MARK_ONLY_RE.test(line) && isHeadingLike(line))) {
+    if (
+      (mm && trimAll(mm[3] ?? '') !== '' && isHeadingLike(line)) ||
+      (MARK_ONLY_RE.test(line) && isHeadingLike(line))
+    ) {
       const title = mm ? trimAll(mm[3]!) : stripHeadingMarks(line);
       cross.push({ title, body: [], keywords: crossCuttingKeywords(title), sourceLine: lineNo });
       continue;
