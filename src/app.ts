@@ -30,7 +30,7 @@ export interface BuildOptions {
   db: Db;
   /** Fastify logger option; tests pass false. */
   logger?: FastifyServerOptions['logger'];
-  /** Requests per minute per address before 429 (tests and benchmarks raise it). */
+  /** Requests per minute per address before 429; default config.rateLimitPerMinute (tests raise it). */
   rateLimitMax?: number;
 }
 
@@ -81,7 +81,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
-  await app.register(rateLimit, { max: options.rateLimitMax ?? 600, timeWindow: '1 minute' });
+  await app.register(rateLimit, { max: options.rateLimitMax ?? config.rateLimitPerMinute, timeWindow: '1 minute' });
   await app.register(cookie);
   await app.register(formbody);
   await app.register(fastifyStatic, {

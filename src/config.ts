@@ -21,6 +21,7 @@ const EnvSchema = z.object({
     .regex(/^\d{6}$/, 'KYOSO_MUNICIPALITY must be a 6-digit 全国地方公共団体コード')
     .default('352161'),
   KYOSO_SEED: z.enum(['on', 'off']).default('on'),
+  KYOSO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -34,6 +35,8 @@ export interface Config {
   /** Import the bundled Sanyo-Onoda plan when the database holds no plan. */
   seed: boolean;
   logLevel: string;
+  /** Requests per minute per client address before 429. */
+  rateLimitPerMinute: number;
 }
 
 /** Reads the environment; throws a readable error naming the bad variable. */
@@ -52,5 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     municipality: e.KYOSO_MUNICIPALITY,
     seed: e.KYOSO_SEED === 'on',
     logLevel: e.LOG_LEVEL,
+    rateLimitPerMinute: e.KYOSO_RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -619,6 +619,30 @@ describe('shapes of headings, measures and cross-cutting items', () => {
     });
   });
 
+  test('a numbered cross-cutting item keeps its title and description, not its number', () => {
+    const text = [
+      '計画',
+      '●重点施策1 A',
+      '1 B\tC',
+      '横断的施策',
+      '1\tデジタル化の推進\t説明。',
+      '（２）協働の推進',
+    ];
+    const { content } = parsePlanText(text.join('\n'));
+    assert.deepEqual(
+      content.crossCutting.measures.map((x) => [x.title, x.body, x.sourceLine]),
+      [
+        ['デジタル化の推進', ['説明。'], 5],
+        ['協働の推進', [], 6],
+      ],
+    );
+    // CrossCuttingDoc has no number: the coverage check shows that these numbers are not kept.
+    assert.deepEqual(
+      linesMissingFromStructure(content).map((x) => x.line),
+      [5, 6],
+    );
+  });
+
   test('notes anywhere after the title, with or without a term', () => {
     const { content } = parse(
       ['計画', '※印は新規の取組です。', '●重点施策1 A', '1 B\tC', '※ＲＭＯ：地域運営組織'].join('\n'),

@@ -321,10 +321,14 @@ export function parsePlanText(text: string): ParsedPlanText {
     }
 
     // state === 'crosscut'
-    const tab = line.indexOf('\t');
-    if (tab >= 0) {
-      const title = trimAll(line.slice(0, tab).replace(MEASURE_RE, '$3'));
-      const body = trimAll(line.slice(tab + 1));
+    if (line.includes('\t')) {
+      // `title<TAB>description`, or with a number in front (`1<TAB>title<TAB>description`), which the
+      // structure does not keep: a cross-cutting measure is addressed by its position.
+      const numbered = MEASURE_RE.exec(line);
+      const rest = numbered && trimAll(numbered[3] ?? '') !== '' ? numbered[3]! : line;
+      const tab = rest.indexOf('\t');
+      const title = trimAll(tab >= 0 ? rest.slice(0, tab) : rest);
+      const body = tab >= 0 ? trimAll(rest.slice(tab + 1)) : '';
       if (title === '')
         throw new PlanParseError(lineNo, '横断的施策の名前が必要です（例：デジタル化の推進<TAB>説明）', line);
       cross.push({
