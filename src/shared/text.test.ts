@@ -250,3 +250,28 @@ describe('escapeLike', () => {
     assert.equal(escapeLike(''), '');
   });
 });
+
+describe('highlighting text whose normal form joins characters', () => {
+  test('half-width voiced kana (ﾄﾞ) match their full-width form', () => {
+    assert.deepEqual(highlightSegments('ｺﾄﾞﾓ食堂', searchTerms('コドモ')), [
+      { text: 'ｺﾄﾞﾓ', match: true },
+      { text: '食堂', match: false },
+    ]);
+  });
+  test('decomposed kana (か + U+3099) match the composed form', () => {
+    assert.deepEqual(highlightSegments('か\u3099っこう', searchTerms('がっこう')), [{ text: 'か\u3099っこう', match: true }]);
+  });
+  test('normalizeWithMap gives the same text as normalizeForSearch on mixed input', () => {
+    const s = 'ｺﾄﾞﾓＲＭＯ㍻か\u3099';
+    assert.equal(normalizeWithMap(s).text, normalizeForSearch(s));
+  });
+  test('a term matching part of one character marks the whole character, never an empty mark', () => {
+    assert.deepEqual(highlightSegments('㍻元年', ['平']), [
+      { text: '㍻', match: true },
+      { text: '元年', match: false },
+    ]);
+  });
+  test('an empty term is ignored instead of looping', () => {
+    assert.deepEqual(highlightSegments('abc', ['']), [{ text: 'abc', match: false }]);
+  });
+});

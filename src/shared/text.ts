@@ -41,12 +41,15 @@ export function normalizeForSearch(s: string): string {
 export function normalizeWithMap(s: string): { text: string; map: number[] } {
   let text = '';
   const map: number[] = [];
+  // Normalise a base character together with the combining marks after it (ﾄﾞ → ド, か + U+3099 → が), so
+  // that the result equals normalizeForSearch(s) while every unit still maps back to where it came from.
+  const clusters = s.match(/[^\u3099\u309A\uFF9E\uFF9F\p{M}][\u3099\u309A\uFF9E\uFF9F\p{M}]*|[\s\S]/gu) ?? [];
   let i = 0;
-  for (const ch of s) {
-    const n = normalizeForSearch(ch);
+  for (const cluster of clusters) {
+    const n = normalizeForSearch(cluster);
     for (let k = 0; k < n.length; k++) map.push(i);
     text += n;
-    i += ch.length;
+    i += cluster.length;
   }
   map.push(s.length);
   return { text, map };
@@ -75,11 +78,15 @@ export function highlightSegments(s: string, terms: readonly string[]): TextSegm
   const { text, map } = normalizeWithMap(s);
   const marks: Array<[number, number]> = [];
   for (const term of terms) {
+    if (term === '') continue;
     let from = 0;
     for (;;) {
       const at = text.indexOf(term, from);
       if (at < 0) break;
-      marks.push([map[at]!, map[at + term.length]!]);
+      const a = map[at]!;
+      const b = map[at + term.length]!;
+      // a term matching only part of one character's expansion (平 in ㍻) marks that whole character
+      marks.push([a, b > a ? b : (map.find((x) => x > a) ?? s.length)]);
       from = at + 1;
     }
   }
