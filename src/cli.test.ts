@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ROOT_DIR } from './config.ts';
+import { createTestDb, DIALECTS, type TestDb } from '../test/support/db.ts';
+import { fixturePath, seedText } from '../test/support/factories.ts';
+
+const BIN = path.join(ROOT_DIR, 'bin', 'kyoso.js');
+
+function kyoso(args: string[], env: Record<string, string>) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('kyoso --help', () => {
+  test('lists the commands', () => {
+    const r = kyoso(['--help'], {});
+    assert.equal(r.code, 0);
+    for (const c of ['serve', 'migrate', 'import-plan', 'export-plan']) assert.ok(r.stdout.includes(c), c);
+  });
+  test('an unknown command exits 2 with the help', () => {
+    const r = kyoso(['frobnicate'], {});
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command/);
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(`kyoso import-plan / export-plan (${dialect})`, () => {
+    let db: TestDb;
+    let tmp: string;
+    before(async () => {
+      db = await createTestDb(dialect, { migrate: false });
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kyoso-cli-'));
+    });
+    after(async () => {
+      await db?.drop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    });
+    const args = ['--municipality', '352161', '--name', '山陽小野田市', '--label', '案', '--period', '2022-2025'];
+
+    test('migrate creates the schema', () => {
+      const r = kyoso(['migrate'], { DATABASE_URL: db.url });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /applied: 0001_plan/);
+      assert.match(kyoso(['migrate'], { DATABASE_URL: db.url }).stdout, /up to date/);
+    });
+
+    test('importing the seed twice: the second import reports unchanged', () => {
+      const file = path.join(ROOT_DIR, 'data', 'sanyo-onoda-chuki-juten-an.txt');
+      const first = kyoso(['import-plan', file, ...args], { DATABASE_URL: db.url });
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /取り込みました/);
+      const second = kyoso(['import-plan', file, ...args], { DATABASE_URL: db.url });
+      assert.equal(second.code, 0, second.stderr);
+      assert.match(second.stdout, /変更はありません/);
+    });
+
+    test('a broken file is refused with the line named and exit code 1', () => {
+      const file = path.join(tmp, 'broken.txt');
+      fs.writeFileSync(file, seedText().replace('1 新たな地域づくり\t', '新たな地域づくり\t'));
+      const r = kyoso(['import-plan', file, ...args], { DATABASE_URL: db.url });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /15行目/);
+      assert.match(r.stderr, /何も書き込んでいません/);
+    });
+
+    test('bad options are refused in Japanese', () => {
+      const file = path.join(ROOT_DIR, 'data', 'sanyo-onoda-chuki-juten-an.txt');
+      assert.equal(kyoso(['import-plan'], { DATABASE_URL: db.url }).code, 2);
+      const r = kyoso(['import-plan', file, '--municipality', '12', '--name', 'x'], { DATABASE_URL: db.url });
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /6桁/);
+      const missing = kyoso(['import-plan', path.join(tmp, 'nope.txt'), ...args], { DATABASE_URL: db.url });
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /ファイルが見つかりません/);
+    });
+
+    test('export-plan writes JSON that import-plan reads back, round-trip identical', async () => {
+      const out = kyoso(['export-plan', '--municipality', '352161'], { DATABASE_URL: db.url });
+      assert.equal(out.code, 0, out.stderr);
+      const doc = JSON.parse(out.stdout);
+      assert.equal(doc.format, 'kyoso-plan');
+      assert.equal(doc.content.sourceText, seedText());
+      const file = path.join(tmp, 'plan.json');
+      fs.writeFileSync(file, out.stdout);
+      // into the same database: unchanged
+      const same = kyoso(['import-plan', file], { DATABASE_URL: db.url });
+      assert.match(same.stdout, /変更はありません/);
+      // into a fresh database: the export is identical
+      const other = await createTestDb(dialect);
+      try {
+        const imp = kyoso(['import-plan', file], { DATABASE_URL: other.url });
+        assert.equal(imp.code, 0, imp.stderr);
+        const again = kyoso(['export-plan', '--municipality', '352161'], { DATABASE_URL: other.url });
+        assert.equal(again.stdout, out.stdout);
+      } finally {
+        await other.drop();
+      }
+    });
+
+    test('the second plan shape imports from the command line', () => {
+      const r = kyoso(
+        ['import-plan', fixturePath('midori-kouki.txt'), '--municipality', '999997', '--name', 'みどり市'],
+        { DATABASE_URL: db.url },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /取り込みました/);
+    });
+  });
+}
+
+describe('kyoso serve (SQLite, a real process)', () => {
+  test('first start imports the plan and prints the address; SIGTERM closes gracefully', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyoso-serve-'));
+    const child = spawn(process.execPath, [BIN, 'serve'], {
+      env: { ...process.env, DATABASE_URL: path.join(dir, 'k.sqlite'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!/Server listening at (http:\/\/127\.0\.0\.1:\d+)/.test(out) || !/Kyoso is running/.test(out)) {
+        if (Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+      assert.match(out, /imported the bundled Sanyo-Onoda plan/);
+      const top = await fetch(`${base}/`);
+      assert.equal(top.status, 200);
+      assert.ok((await top.text()).includes('活力と笑顔あふれるまち'));
+      const h = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'test-request-0001' } });
+      assert.equal(h.status, 200);
+      assert.equal(h.headers.get('x-request-id'), 'test-request-0001');
+      // structured logs carry the request id
+      const lines = out.split('\n').filter((l) => l.startsWith('{'));
+      assert.ok(lines.some((l) => JSON.parse(l).reqId === 'test-request-0001'), 'JSON log line with the request id');
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      assert.match(out, /shutting down/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
