@@ -34,7 +34,14 @@ export interface BuildOptions {
   rateLimitMax?: number;
 }
 
-const TOKENS_CSS = path.join(ROOT_DIR, 'node_modules', '@digital-go-jp', 'design-tokens', 'dist', 'tokens.css');
+const TOKENS_CSS = path.join(
+  ROOT_DIR,
+  'node_modules',
+  '@digital-go-jp',
+  'design-tokens',
+  'dist',
+  'tokens.css',
+);
 
 /** The Fastify app with its plugins and modules registered; does not listen. */
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
@@ -81,7 +88,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
-  await app.register(rateLimit, { max: options.rateLimitMax ?? config.rateLimitPerMinute, timeWindow: '1 minute' });
+  await app.register(rateLimit, {
+    max: options.rateLimitMax ?? config.rateLimitPerMinute,
+    timeWindow: '1 minute',
+  });
   await app.register(cookie);
   await app.register(formbody);
   await app.register(fastifyStatic, {

@@ -1,6 +1,6 @@
 import { BUNDLED_PLAN_FILE, type Config } from './config.ts';
-import type { Db } from './db/database.ts';
 import { openDatabase } from './db/connection.ts';
+import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { importPlanFile } from './modules/plan/import/import-file.ts';
 import { municipalityName } from './modules/plan/plan.service.ts';

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { openAndMigrate } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
+import { openDatabase } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { importPlanFile, PlanJsonError, parseStateOption } from './modules/plan/import/import-file.ts';
 import { PlanParseError } from './modules/plan/import/plan-text-parser.ts';
 import { exportCurrentPlan, PlanNotFoundError } from './modules/plan/plan.service.ts';
 import { serve } from './server.ts';
-import { openDatabase } from './db/connection.ts';
 
 const HELP = `kyoso: the comprehensive plan, run in the open (協創)
 
@@ -72,7 +72,11 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
     const file = positionals[0];
-    if (!file) fail('import-plan: ファイルを指定してください（例：kyoso import-plan plan.txt --municipality 352161 --name 山陽小野田市）', 2);
+    if (!file)
+      fail(
+        'import-plan: ファイルを指定してください（例：kyoso import-plan plan.txt --municipality 352161 --name 山陽小野田市）',
+        2,
+      );
     let period: [number, number] | null = null;
     if (values.period) {
       const m = /^(\d{4})\s*[-–〜~]\s*(\d{4})$/.exec(values.period);
@@ -81,7 +85,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     const state = values.state ? parseStateOption(values.state) : undefined;
     if (state === null) fail('--state は 素案・案・決定・廃止 のいずれかです', 2);
-    if (values.municipality && !/^\d{6}$/.test(values.municipality)) fail('--municipality は6桁の全国地方公共団体コードです', 2);
+    if (values.municipality && !/^\d{6}$/.test(values.municipality))
+      fail('--municipality は6桁の全国地方公共団体コードです', 2);
     const db = await openAndMigrate(config);
     try {
       const r = await importPlanFile(db, file, {
@@ -93,7 +98,9 @@ export async function main(argv: string[]): Promise<number> {
         ...(state ? { state } : {}),
       });
       if (r.status === 'unchanged') {
-        process.stdout.write(`変更はありません：「${r.planTitle}」の第${r.seq}版（${r.label}）と同じ内容です。何も書き込んでいません。\n`);
+        process.stdout.write(
+          `変更はありません：「${r.planTitle}」の第${r.seq}版（${r.label}）と同じ内容です。何も書き込んでいません。\n`,
+        );
       } else {
         process.stdout.write(`取り込みました：「${r.planTitle}」の第${r.seq}版（${r.label}）\n`);
       }

@@ -34,5 +34,7 @@ export async function serve(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host });
   const where = dialectOf(config.databaseUrl) === 'sqlite' ? config.databaseUrl : 'PostgreSQL';
-  process.stdout.write(`\nKyoso is running: open ${config.baseUrl}/ in your browser  (database: ${where})\n\n`);
+  process.stdout.write(
+    `\nKyoso is running: open ${config.baseUrl}/ in your browser  (database: ${where})\n\n`,
+  );
 }

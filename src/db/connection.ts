@@ -51,6 +51,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), ...(log ? { log } : {}) });
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    ...(log ? { log } : {}),
+  });
   return { kysely, dialect, close: () => kysely.destroy() };
 }

@@ -33,7 +33,16 @@ for (const dialect of DIALECTS) {
         [['0001_plan', 'Success']],
       );
       const created = await tables();
-      for (const t of ['municipalities', 'plans', 'plan_versions', 'plan_nodes', 'cross_cutting_measures', 'cross_cutting_links', 'plan_notes', 'plan_search_entries']) {
+      for (const t of [
+        'municipalities',
+        'plans',
+        'plan_versions',
+        'plan_nodes',
+        'cross_cutting_measures',
+        'cross_cutting_links',
+        'plan_notes',
+        'plan_search_entries',
+      ]) {
         assert.ok(created.includes(t), t);
       }
       assert.deepEqual(await migrateToLatest(db), [], 'nothing pending the second time');
@@ -59,7 +68,9 @@ for (const dialect of DIALECTS) {
     } else {
       test('PostgreSQL has pg_trgm and a UTF-8 database', async () => {
         const { sql } = await import('kysely');
-        const ext = await sql<{ extname: string }>`select extname from pg_extension where extname = 'pg_trgm'`.execute(db.kysely);
+        const ext = await sql<{
+          extname: string;
+        }>`select extname from pg_extension where extname = 'pg_trgm'`.execute(db.kysely);
         assert.equal(ext.rows.length, 1);
         const enc = await sql<{ server_encoding: string }>`show server_encoding`.execute(db.kysely);
         assert.equal(enc.rows[0]?.server_encoding, 'UTF8');

@@ -30,7 +30,11 @@ export function formatFiscalYear(fy: number, locale: 'ja' | 'en' = 'ja'): string
 }
 
 /** A span of fiscal years, e.g. 令和4年度（2022年度）〜令和7年度（2025年度）. */
-export function formatFiscalPeriod(start: number | null, end: number | null, locale: 'ja' | 'en' = 'ja'): string {
+export function formatFiscalPeriod(
+  start: number | null,
+  end: number | null,
+  locale: 'ja' | 'en' = 'ja',
+): string {
   if (start === null && end === null) return '';
   const s = start === null ? '' : formatFiscalYear(start, locale);
   const e = end === null ? '' : formatFiscalYear(end, locale);

@@ -259,7 +259,9 @@ describe('highlighting text whose normal form joins characters', () => {
     ]);
   });
   test('decomposed kana (か + U+3099) match the composed form', () => {
-    assert.deepEqual(highlightSegments('か\u3099っこう', searchTerms('がっこう')), [{ text: 'か\u3099っこう', match: true }]);
+    assert.deepEqual(highlightSegments('か\u3099っこう', searchTerms('がっこう')), [
+      { text: 'か\u3099っこう', match: true },
+    ]);
   });
   test('normalizeWithMap gives the same text as normalizeForSearch on mixed input', () => {
     const s = 'ｺﾄﾞﾓＲＭＯ㍻か\u3099';

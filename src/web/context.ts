@@ -22,11 +22,18 @@ export function localeOf(request: FastifyRequest): Locale {
 
 export function pageContext(request: FastifyRequest, municipalityName: string): PageContext {
   const locale = localeOf(request);
-  return { locale, t: translator(locale), path: request.url, municipalityName, requestId: String(request.id) };
+  return {
+    locale,
+    t: translator(locale),
+    path: request.url,
+    municipalityName,
+    requestId: String(request.id),
+  };
 }
 
 /** A safe local redirect target: a path on this site, never another origin. */
 export function localPath(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return '/';
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.includes('\\'))
+    return '/';
   return next;
 }

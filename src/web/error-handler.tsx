@@ -13,7 +13,8 @@ interface ErrorPageProps {
 function keysFor(status: number): { title: MessageKey; body: MessageKey } {
   if (status === 404) return { title: 'error.notFound.title', body: 'error.notFound.body' };
   if (status === 429) return { title: 'error.tooMany.title', body: 'error.tooMany.body' };
-  if (status >= 400 && status < 500) return { title: 'error.badRequest.title', body: 'error.badRequest.body' };
+  if (status >= 400 && status < 500)
+    return { title: 'error.badRequest.title', body: 'error.badRequest.body' };
   return { title: 'error.server.title', body: 'error.server.body' };
 }
 
@@ -39,10 +40,13 @@ function wantsJson(request: FastifyRequest): boolean {
 
 async function sendError(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, status: number) {
   if (wantsJson(request)) {
-    return reply.status(status).type('application/json; charset=utf-8').send({
-      error: status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request',
-      requestId: request.id,
-    });
+    return reply
+      .status(status)
+      .type('application/json; charset=utf-8')
+      .send({
+        error: status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request',
+        requestId: request.id,
+      });
   }
   let name = '';
   try {

@@ -48,7 +48,9 @@ export const migration: DualMigration = {
 
     await withId(db.schema.createTable('plan_nodes'), dialect)
       .addColumn('municipality_code', 'varchar(6)', (c) => c.notNull().references('municipalities.code'))
-      .addColumn('version_id', 'integer', (c) => c.notNull().references('plan_versions.id').onDelete('cascade'))
+      .addColumn('version_id', 'integer', (c) =>
+        c.notNull().references('plan_versions.id').onDelete('cascade'),
+      )
       .addColumn('parent_id', 'integer', (c) => c.references('plan_nodes.id').onDelete('cascade'))
       .addColumn('kind', 'text', (c) =>
         c.notNull().check(sql`kind in ('vision', 'project', 'policy', 'measure')`),
@@ -62,12 +64,18 @@ export const migration: DualMigration = {
       .addColumn('path', 'text', (c) => c.notNull())
       .addColumn('source_line', 'integer')
       .execute();
-    await db.schema.createIndex('plan_nodes_version_idx').on('plan_nodes').columns(['version_id', 'position']).execute();
+    await db.schema
+      .createIndex('plan_nodes_version_idx')
+      .on('plan_nodes')
+      .columns(['version_id', 'position'])
+      .execute();
     await db.schema.createIndex('plan_nodes_parent_idx').on('plan_nodes').column('parent_id').execute();
 
     await withId(db.schema.createTable('cross_cutting_measures'), dialect)
       .addColumn('municipality_code', 'varchar(6)', (c) => c.notNull().references('municipalities.code'))
-      .addColumn('version_id', 'integer', (c) => c.notNull().references('plan_versions.id').onDelete('cascade'))
+      .addColumn('version_id', 'integer', (c) =>
+        c.notNull().references('plan_versions.id').onDelete('cascade'),
+      )
       .addColumn('position', 'integer', (c) => c.notNull())
       .addColumn('title', 'text', (c) => c.notNull())
       .addColumn('body', 'text', (c) => c.notNull())
@@ -83,7 +91,9 @@ export const migration: DualMigration = {
     await db.schema
       .createTable('cross_cutting_links')
       .addColumn('municipality_code', 'varchar(6)', (c) => c.notNull().references('municipalities.code'))
-      .addColumn('version_id', 'integer', (c) => c.notNull().references('plan_versions.id').onDelete('cascade'))
+      .addColumn('version_id', 'integer', (c) =>
+        c.notNull().references('plan_versions.id').onDelete('cascade'),
+      )
       .addColumn('node_id', 'integer', (c) => c.notNull().references('plan_nodes.id').onDelete('cascade'))
       .addColumn('cross_cutting_id', 'integer', (c) =>
         c.notNull().references('cross_cutting_measures.id').onDelete('cascade'),
@@ -99,7 +109,9 @@ export const migration: DualMigration = {
 
     await withId(db.schema.createTable('plan_notes'), dialect)
       .addColumn('municipality_code', 'varchar(6)', (c) => c.notNull().references('municipalities.code'))
-      .addColumn('version_id', 'integer', (c) => c.notNull().references('plan_versions.id').onDelete('cascade'))
+      .addColumn('version_id', 'integer', (c) =>
+        c.notNull().references('plan_versions.id').onDelete('cascade'),
+      )
       .addColumn('position', 'integer', (c) => c.notNull())
       .addColumn('text', 'text', (c) => c.notNull())
       .addColumn('term', 'text')
@@ -108,7 +120,9 @@ export const migration: DualMigration = {
 
     await withId(db.schema.createTable('plan_search_entries'), dialect)
       .addColumn('municipality_code', 'varchar(6)', (c) => c.notNull().references('municipalities.code'))
-      .addColumn('version_id', 'integer', (c) => c.notNull().references('plan_versions.id').onDelete('cascade'))
+      .addColumn('version_id', 'integer', (c) =>
+        c.notNull().references('plan_versions.id').onDelete('cascade'),
+      )
       .addColumn('target_kind', 'text', (c) => c.notNull())
       .addColumn('target_id', 'integer', (c) => c.notNull())
       .addColumn('search_text', 'text', (c) => c.notNull())

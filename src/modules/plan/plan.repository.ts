@@ -41,14 +41,24 @@ export async function findLatestPlan(db: Q, municipalityCode: string) {
 
 export async function insertPlan(
   db: Q,
-  row: { municipality_code: string; title: string; period_start_fy: number | null; period_end_fy: number | null; created_at: string },
+  row: {
+    municipality_code: string;
+    title: string;
+    period_start_fy: number | null;
+    period_end_fy: number | null;
+    created_at: string;
+  },
 ) {
   const r = await db.insertInto('plans').values(row).returning('id').executeTakeFirstOrThrow();
   return r.id;
 }
 
 export async function updatePlanPeriod(db: Q, planId: number, start: number | null, end: number | null) {
-  await db.updateTable('plans').set({ period_start_fy: start, period_end_fy: end }).where('id', '=', planId).execute();
+  await db
+    .updateTable('plans')
+    .set({ period_start_fy: start, period_end_fy: end })
+    .where('id', '=', planId)
+    .execute();
 }
 
 export async function findLatestVersionOfPlan(db: Q, planId: number) {
@@ -113,7 +123,11 @@ export async function listVersions(db: Q, municipalityCode: string) {
 }
 
 export async function findSourceText(db: Q, versionId: number) {
-  const r = await db.selectFrom('plan_versions').select('source_text').where('id', '=', versionId).executeTakeFirst();
+  const r = await db
+    .selectFrom('plan_versions')
+    .select('source_text')
+    .where('id', '=', versionId)
+    .executeTakeFirst();
   return r?.source_text;
 }
 
@@ -130,8 +144,15 @@ export async function insertNode(db: Q, row: Omit<Database['plan_nodes'], 'id'>)
   return r.id;
 }
 
-export async function insertCrossCutting(db: Q, row: Omit<Database['cross_cutting_measures'], 'id'>): Promise<number> {
-  const r = await db.insertInto('cross_cutting_measures').values(row).returning('id').executeTakeFirstOrThrow();
+export async function insertCrossCutting(
+  db: Q,
+  row: Omit<Database['cross_cutting_measures'], 'id'>,
+): Promise<number> {
+  const r = await db
+    .insertInto('cross_cutting_measures')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
@@ -150,18 +171,15 @@ export async function insertSearchEntry(
 ) {
   const r = await db.insertInto('plan_search_entries').values(row).returning('id').executeTakeFirstOrThrow();
   if (dialect === 'sqlite') {
-    await sql`insert into plan_search_fts (rowid, search_text) values (${r.id}, ${row.search_text})`.execute(db);
+    await sql`insert into plan_search_fts (rowid, search_text) values (${r.id}, ${row.search_text})`.execute(
+      db,
+    );
   }
 }
 
 /** All nodes of a version, ordered so that parents come before children and siblings by position. */
 export async function findNodes(db: Q, versionId: number) {
-  return db
-    .selectFrom('plan_nodes')
-    .selectAll()
-    .where('version_id', '=', versionId)
-    .orderBy('id')
-    .execute();
+  return db.selectFrom('plan_nodes').selectAll().where('version_id', '=', versionId).orderBy('id').execute();
 }
 
 export async function findCrossCutting(db: Q, versionId: number) {
@@ -182,7 +200,12 @@ export async function findLinks(db: Q, versionId: number) {
 }
 
 export async function findNotes(db: Q, versionId: number) {
-  return db.selectFrom('plan_notes').selectAll().where('version_id', '=', versionId).orderBy('position').execute();
+  return db
+    .selectFrom('plan_notes')
+    .selectAll()
+    .where('version_id', '=', versionId)
+    .orderBy('position')
+    .execute();
 }
 
 /**
@@ -190,7 +213,13 @@ export async function findNotes(db: Q, versionId: number) {
  * of 3+ characters from the FTS5 trigram index and shorter ones with LIKE (the trigram tokenizer cannot
  * match fewer than 3 characters); PostgreSQL uses LIKE throughout, served by the pg_trgm GIN index.
  */
-export async function searchEntries(db: Q, dialect: Dialect, versionId: number, terms: readonly string[], limit: number) {
+export async function searchEntries(
+  db: Q,
+  dialect: Dialect,
+  versionId: number,
+  terms: readonly string[],
+  limit: number,
+) {
   let q = db
     .selectFrom('plan_search_entries as e')
     .select(['e.target_kind', 'e.target_id'])
@@ -198,7 +227,9 @@ export async function searchEntries(db: Q, dialect: Dialect, versionId: number, 
   for (const term of terms) {
     if (dialect === 'sqlite' && [...term].length >= 3) {
       const phrase = `"${term.replace(/"/g, '""')}"`;
-      q = q.where(sql<boolean>`e.id in (select rowid from plan_search_fts where plan_search_fts match ${phrase})`);
+      q = q.where(
+        sql<boolean>`e.id in (select rowid from plan_search_fts where plan_search_fts match ${phrase})`,
+      );
     } else {
       q = q.where(sql<boolean>`e.search_text like ${`%${escapeLike(term)}%`} escape '\\'`);
     }

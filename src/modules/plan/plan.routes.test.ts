@@ -42,10 +42,12 @@ for (const dialect of DIALECTS) {
       assert.match(res.headers['content-type'] as string, /text\/html; charset=utf-8/);
       const text = textOf(res.body);
       assert.ok(text.includes('「活力と笑顔あふれるまち」'));
-      for (const p of ['重点施策1 地域を創る', '重点施策2 ひとを創る', '重点施策3 まちの価値を創る']) assert.ok(text.includes(p), p);
+      for (const p of ['重点施策1 地域を創る', '重点施策2 ひとを創る', '重点施策3 まちの価値を創る'])
+        assert.ok(text.includes(p), p);
       assert.equal(SEED_MEASURES.length, 9);
       for (const [title] of SEED_MEASURES) assert.ok(text.includes(title), title);
-      for (const x of ['デジタル化の推進', '山口東京理科大学との連携', 'スマイルエイジングの推進']) assert.ok(text.includes(x), x);
+      for (const x of ['デジタル化の推進', '山口東京理科大学との連携', 'スマイルエイジングの推進'])
+        assert.ok(text.includes(x), x);
       assert.match(res.body, /<html lang="ja">/);
       assert.equal(res.body.match(/<h1[ >]/g)?.length, 1);
     });
@@ -206,22 +208,36 @@ for (const dialect of DIALECTS) {
   describe(`queries per page do not grow with the plan (${dialect})`, () => {
     test('same number of SQL queries for the seed and for a plan with 8× as many measures', async () => {
       const counts: Record<string, number[]> = {};
-      for (const [name, text] of [
+      for (const [, text] of [
         ['seed', seedText()],
         ['large', buildPlanText({ policies: 8, measuresPerPolicy: 9 })],
       ] as const) {
         let n = 0;
-        const db = await createTestDb(dialect, { onQuery: () => n++ });
+        const db = await createTestDb(dialect, {
+          onQuery: () => {
+            n++;
+          },
+        });
         try {
-          await importPlanBytes(db, new TextEncoder().encode(text), false, { municipality: '352161', municipalityName: '山陽小野田市' });
+          await importPlanBytes(db, new TextEncoder().encode(text), false, {
+            municipality: '352161',
+            municipalityName: '山陽小野田市',
+          });
           const app = await buildTestApp(db, { seed: false });
           try {
-            for (const url of ['/', '/plan', '/plan/1', '/plan/1/1', '/plan/cross-cutting', '/search?q=%E3%83%87%E3%82%B8%E3%82%BF%E3%83%AB']) {
+            for (const url of [
+              '/',
+              '/plan',
+              '/plan/1',
+              '/plan/1/1',
+              '/plan/cross-cutting',
+              '/search?q=%E3%83%87%E3%82%B8%E3%82%BF%E3%83%AB',
+            ]) {
               await app.inject(url); // warm the site cache
               n = 0;
               const res = await app.inject(url);
               assert.equal(res.statusCode, 200, url);
-              (counts[url] ??= []).push(n);
+              counts[url] = [...(counts[url] ?? []), n];
             }
           } finally {
             await app.close();

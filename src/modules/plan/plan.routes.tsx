@@ -35,7 +35,8 @@ export async function planRoutes(app: FastifyInstance) {
     return tree;
   }
 
-  const ctxFor = (request: FastifyRequest, tree: PlanTree) => pageContext(request, tree.version.municipality.name);
+  const ctxFor = (request: FastifyRequest, tree: PlanTree) =>
+    pageContext(request, tree.version.municipality.name);
 
   app.get('/', async (request, reply) => {
     const tree = await getCurrentPlan(app.db, municipality);
@@ -50,7 +51,10 @@ export async function planRoutes(app: FastifyInstance) {
 
   app.get('/plan/cross-cutting', async (request, reply) => {
     const tree = await current(request);
-    return sendPage(reply, <CrossCuttingPage ctx={ctxFor(request, tree)} tree={tree} matrix={crossCuttingMatrix(tree)} />);
+    return sendPage(
+      reply,
+      <CrossCuttingPage ctx={ctxFor(request, tree)} tree={tree} matrix={crossCuttingMatrix(tree)} />,
+    );
   });
 
   app.get<{ Params: { n: string } }>('/plan/cross-cutting/:n', async (request, reply) => {
@@ -60,7 +64,12 @@ export async function planRoutes(app: FastifyInstance) {
     if (!x) throw new NotFoundError('no such cross-cutting measure');
     return sendPage(
       reply,
-      <CrossCuttingMeasurePage ctx={ctxFor(request, tree)} tree={tree} x={x} matrix={crossCuttingMatrix(tree)} />,
+      <CrossCuttingMeasurePage
+        ctx={ctxFor(request, tree)}
+        tree={tree}
+        x={x}
+        matrix={crossCuttingMatrix(tree)}
+      />,
     );
   });
 
@@ -80,7 +89,10 @@ export async function planRoutes(app: FastifyInstance) {
     const version = versions.find((v) => v.id === Number(id.data));
     if (!version) throw new NotFoundError('no such version');
     const text = (await repo.findSourceText(app.db.kysely, version.id)) ?? '';
-    return sendPage(reply, <SourcePage ctx={pageContext(request, version.municipality.name)} version={version} text={text} />);
+    return sendPage(
+      reply,
+      <SourcePage ctx={pageContext(request, version.municipality.name)} version={version} text={text} />,
+    );
   });
 
   const nodePage = async (request: FastifyRequest, reply: FastifyReply, parts: string[]) => {
@@ -89,7 +101,8 @@ export async function planRoutes(app: FastifyInstance) {
     const found = findNodeByPath(tree, parts.map(Number).join('/'));
     if (!found) throw new NotFoundError('no such node');
     const ctx = ctxFor(request, tree);
-    if (found.node.kind === 'policy') return sendPage(reply, <PolicyPage ctx={ctx} tree={tree} policy={found.node} />);
+    if (found.node.kind === 'policy')
+      return sendPage(reply, <PolicyPage ctx={ctx} tree={tree} policy={found.node} />);
     return sendPage(reply, <MeasurePage ctx={ctx} tree={tree} policy={found.policy} measure={found.node} />);
   };
 

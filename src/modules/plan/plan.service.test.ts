@@ -26,10 +26,21 @@ const SEED_OPTIONS = {
 const enc = (s: string) => new TextEncoder().encode(s);
 
 async function rowCounts(db: TestDb) {
-  const tables = ['municipalities', 'plans', 'plan_versions', 'plan_nodes', 'cross_cutting_measures', 'plan_notes', 'plan_search_entries'] as const;
+  const tables = [
+    'municipalities',
+    'plans',
+    'plan_versions',
+    'plan_nodes',
+    'cross_cutting_measures',
+    'plan_notes',
+    'plan_search_entries',
+  ] as const;
   const out: Record<string, number> = {};
   for (const t of tables) {
-    const r = await db.kysely.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await db.kysely
+      .selectFrom(t)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     out[t] = Number(r.n);
   }
   return out;
@@ -75,12 +86,22 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(tree.notes.length, 1);
       assert.match(tree.notes[0]!.text, /^※スマイルエイジング：/);
-      const source = await db.kysely.selectFrom('plan_versions').select('source_text').executeTakeFirstOrThrow();
+      const source = await db.kysely
+        .selectFrom('plan_versions')
+        .select('source_text')
+        .executeTakeFirstOrThrow();
       assert.equal(source.source_text, seedText(), 'the source text is kept verbatim');
     });
 
     test('every table row carries the municipality code', async () => {
-      for (const t of ['plans', 'plan_versions', 'plan_nodes', 'cross_cutting_measures', 'plan_notes', 'plan_search_entries'] as const) {
+      for (const t of [
+        'plans',
+        'plan_versions',
+        'plan_nodes',
+        'cross_cutting_measures',
+        'plan_notes',
+        'plan_search_entries',
+      ] as const) {
         const rows = await db.kysely.selectFrom(t).select('municipality_code').distinct().execute();
         assert.deepEqual(
           rows.map((r) => r.municipality_code),
@@ -99,7 +120,10 @@ for (const dialect of DIALECTS) {
     });
 
     test('a changed file becomes a new version, shown as current', async () => {
-      const changed = seedText().replace('地域防災力の向上を図ります。', '地域防災力の一層の向上を図ります。');
+      const changed = seedText().replace(
+        '地域防災力の向上を図ります。',
+        '地域防災力の一層の向上を図ります。',
+      );
       const r = await importPlanBytes(db, enc(changed), false, { ...SEED_OPTIONS, label: '案（修正）' });
       assert.equal(r.status, 'created');
       assert.equal(r.seq, 2);

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 import { normalizeForSearch, searchTerms, snippetAround } from '../../shared/text.ts';
 import * as repo from './plan.repository.ts';
-import { type PlanContent, type PlanExport, PlanExportSchema, type PlanNodeDoc, type PlanState } from './plan.schema.ts';
+import {
+  type PlanContent,
+  type PlanExport,
+  PlanExportSchema,
+  type PlanNodeDoc,
+  type PlanState,
+} from './plan.schema.ts';
 import type {
   CrossCuttingMeasure,
   MatrixCell,
@@ -76,7 +82,11 @@ function versionSummary(row: NonNullable<repo.VersionSummaryRow>): PlanVersionSu
  * Stores a plan version in one transaction. The same content as the plan's latest version changes nothing
  * and reports 'unchanged'; different content becomes the next version.
  */
-export async function importPlan(db: Db, input: PlanExport, now: () => string = nowIso): Promise<ImportResult> {
+export async function importPlan(
+  db: Db,
+  input: PlanExport,
+  now: () => string = nowIso,
+): Promise<ImportResult> {
   const doc = PlanExportSchema.parse(input);
   const hash = contentHash(doc.content);
   return db.kysely.transaction().execute(async (trx) => {
@@ -101,7 +111,14 @@ export async function importPlan(db: Db, input: PlanExport, now: () => string = 
     }
     const latest = await repo.findLatestVersionOfPlan(trx, planId);
     if (latest && latest.content_hash === hash) {
-      return { status: 'unchanged', versionId: latest.id, seq: latest.seq, label: latest.label, planId, planTitle: doc.plan.title };
+      return {
+        status: 'unchanged',
+        versionId: latest.id,
+        seq: latest.seq,
+        label: latest.label,
+        planId,
+        planTitle: doc.plan.title,
+      };
     }
     const seq = (latest?.seq ?? 0) + 1;
     const c = doc.content;
@@ -174,7 +191,9 @@ export async function importPlan(db: Db, input: PlanExport, now: () => string = 
       const nodeId = nodeIdByPath.get(link.node);
       const crossId = crossIds[link.crossCutting];
       if (nodeId === undefined || crossId === undefined) {
-        throw new Error(`link refers to unknown node ${link.node} or cross-cutting measure ${link.crossCutting}`);
+        throw new Error(
+          `link refers to unknown node ${link.node} or cross-cutting measure ${link.crossCutting}`,
+        );
       }
       await repo.insertLink(trx, {
         municipality_code: code,
@@ -202,7 +221,10 @@ export async function importPlan(db: Db, input: PlanExport, now: () => string = 
 function ordinalOf(number: string, position: number): number {
   const m = /[0-9０-９]+/.exec(number);
   if (!m) return position + 1;
-  return Number.parseInt(m[0].replace(/[０-９]/g, (d) => String(d.charCodeAt(0) - 0xff10)), 10);
+  return Number.parseInt(
+    m[0].replace(/[０-９]/g, (d) => String(d.charCodeAt(0) - 0xff10)),
+    10,
+  );
 }
 
 /** The municipality's name as registered, or null before any import. */
@@ -250,7 +272,9 @@ async function loadTree(db: Db, row: NonNullable<repo.VersionSummaryRow>): Promi
   }
   const vision = roots.find((n) => n.kind === 'vision') ?? null;
   const project = roots.find((n) => n.kind === 'project') ?? null;
-  const policies = project ? project.children.filter((n) => n.kind === 'policy') : roots.filter((n) => n.kind === 'policy');
+  const policies = project
+    ? project.children.filter((n) => n.kind === 'policy')
+    : roots.filter((n) => n.kind === 'policy');
   const measures: CrossCuttingMeasure[] = crossRows.map((r) => ({
     id: r.id,
     ordinal: r.position + 1,
@@ -324,7 +348,12 @@ export function crossCuttingMatrix(tree: PlanTree): MatrixRow[] {
 }
 
 /** Full-text search over the version. Terms are AND-ed; 1- and 2-character terms work too. */
-export async function searchPlan(db: Db, tree: PlanTree, q: string, limit = 50): Promise<{ terms: string[]; hits: SearchHit[] }> {
+export async function searchPlan(
+  db: Db,
+  tree: PlanTree,
+  q: string,
+  limit = 50,
+): Promise<{ terms: string[]; hits: SearchHit[] }> {
   const terms = searchTerms(q).slice(0, 8);
   if (terms.length === 0) return { terms, hits: [] };
   const rows = await repo.searchEntries(db.kysely, db.dialect, tree.version.id, terms, limit);
@@ -364,7 +393,13 @@ export async function searchPlan(db: Db, tree: PlanTree, q: string, limit = 50):
     } else {
       const note = tree.notes[r.target_id];
       if (!note) continue;
-      hits.push({ kind: 'note', title: note.term ?? note.text, context: '', href: '/plan/cross-cutting#notes', snippet: snippetAround(note.text, terms) });
+      hits.push({
+        kind: 'note',
+        title: note.term ?? note.text,
+        context: '',
+        href: '/plan/cross-cutting#notes',
+        snippet: snippetAround(note.text, terms),
+      });
     }
   }
   return { terms, hits };
@@ -400,7 +435,10 @@ export async function exportPlanVersion(db: Db, versionId: number): Promise<Plan
   }
   const positionById = new Map(crossRows.map((r) => [r.id, r.position]));
   const links = tree.links
-    .map((l) => ({ node: pathById.get(l.nodeId) ?? '', crossCutting: positionById.get(l.crossCuttingId) ?? -1 }))
+    .map((l) => ({
+      node: pathById.get(l.nodeId) ?? '',
+      crossCutting: positionById.get(l.crossCuttingId) ?? -1,
+    }))
     .sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : a.crossCutting - b.crossCutting));
   return {
     format: 'kyoso-plan',

@@ -37,7 +37,11 @@ export class PlanJsonError extends Error {
 }
 
 /** Reads a plan file (the city's text, or kyoso-plan JSON) and imports it in one transaction. */
-export async function importPlanFile(db: Db, file: string, options: ImportFileOptions = {}): Promise<ImportResult> {
+export async function importPlanFile(
+  db: Db,
+  file: string,
+  options: ImportFileOptions = {},
+): Promise<ImportResult> {
   const bytes = await fs.readFile(file);
   return importPlanBytes(db, bytes, path.extname(file).toLowerCase() === '.json', options);
 }
@@ -63,7 +67,11 @@ export async function importPlanBytes(
     format: 'kyoso-plan',
     formatVersion: 1,
     municipality: { code: options.municipality, name: options.municipalityName },
-    plan: { title: planTitle, periodStartFy: options.periodStartFy ?? null, periodEndFy: options.periodEndFy ?? null },
+    plan: {
+      title: planTitle,
+      periodStartFy: options.periodStartFy ?? null,
+      periodEndFy: options.periodEndFy ?? null,
+    },
     version: { label: options.label ?? STATE_LABELS_JA[state], state },
     content: parsed.content,
   };
