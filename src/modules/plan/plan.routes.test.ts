@@ -225,6 +225,10 @@ for (const dialect of DIALECTS) {
           });
           const app = await buildTestApp(db, { seed: false });
           try {
+            n = 0;
+            const cold = await app.inject('/plan/1/1'); // the first request loads the version's content
+            assert.equal(cold.statusCode, 200);
+            counts.cold = [...(counts.cold ?? []), n];
             for (const url of [
               '/',
               '/plan',
@@ -248,7 +252,7 @@ for (const dialect of DIALECTS) {
       }
       for (const [url, [seed, large]] of Object.entries(counts)) {
         assert.equal(large, seed, `${url}: ${seed} queries for the seed, ${large} for the large plan`);
-        assert.ok(seed! <= 6, `${url}: ${seed} queries`);
+        assert.ok(seed! <= 5, `${url}: ${seed} queries`);
       }
     });
   });

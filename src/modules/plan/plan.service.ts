@@ -238,13 +238,23 @@ export async function latestPlanTitle(db: Db, municipalityCode: string): Promise
   return p?.title ?? null;
 }
 
-/** Loads a whole version in five queries (version, nodes, cross-cutting measures, links, notes). */
-async function loadTree(db: Db, row: NonNullable<repo.VersionSummaryRow>): Promise<PlanTree> {
+/** The immutable part of a version: its nodes, cross-cutting measures and notes. */
+type VersionContent = Omit<PlanTree, 'version' | 'links'>;
+
+const CONTENT_CACHE_SIZE = 16;
+
+/**
+ * Version content never changes once imported (ADR 0002), so it is cached per database and version id.
+ * What can change (the version's state and label, staff links) is read on every request. The cached
+ * objects are shared between requests: callers must treat a PlanTree as read-only.
+ */
+const contentCache = new WeakMap<Db, Map<number, Promise<VersionContent>>>();
+
+async function loadContent(db: Db, row: NonNullable<repo.VersionSummaryRow>): Promise<VersionContent> {
   const versionId = row.id;
-  const [nodeRows, crossRows, linkRows, noteRows] = await Promise.all([
+  const [nodeRows, crossRows, noteRows] = await Promise.all([
     repo.findNodes(db.kysely, versionId),
     repo.findCrossCutting(db.kysely, versionId),
-    repo.findLinks(db.kysely, versionId),
     repo.findNotes(db.kysely, versionId),
   ]);
   const byId = new Map<number, PlanNode>();
@@ -283,7 +293,6 @@ async function loadTree(db: Db, row: NonNullable<repo.VersionSummaryRow>): Promi
     keywords: parseJsonArray(r.keywords),
   }));
   return {
-    version: versionSummary(row),
     preamble: parseJsonArray(row.preamble),
     vision,
     project,
@@ -293,8 +302,40 @@ async function loadTree(db: Db, row: NonNullable<repo.VersionSummaryRow>): Promi
       intro: parseJsonArray(row.cross_cutting_intro),
       measures,
     },
-    links: linkRows.map((l) => ({ nodeId: l.node_id, crossCuttingId: l.cross_cutting_id })),
     notes: noteRows.map((n) => ({ text: n.text, term: n.term })),
+  };
+}
+
+function cachedContent(db: Db, row: NonNullable<repo.VersionSummaryRow>): Promise<VersionContent> {
+  let cache = contentCache.get(db);
+  if (!cache) {
+    cache = new Map();
+    contentCache.set(db, cache);
+  }
+  const hit = cache.get(row.id);
+  if (hit) {
+    // keep recently used versions at the end (LRU order)
+    cache.delete(row.id);
+    cache.set(row.id, hit);
+    return hit;
+  }
+  const loading = loadContent(db, row);
+  cache.set(row.id, loading);
+  loading.catch(() => cache.delete(row.id));
+  if (cache.size > CONTENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return loading;
+}
+
+/**
+ * A whole version: the version row (already read by the caller), its links (one query) and its content
+ * (three queries the first time, then from the cache). The number of queries never depends on the size.
+ */
+async function loadTree(db: Db, row: NonNullable<repo.VersionSummaryRow>): Promise<PlanTree> {
+  const [content, linkRows] = await Promise.all([cachedContent(db, row), repo.findLinks(db.kysely, row.id)]);
+  return {
+    version: versionSummary(row),
+    ...content,
+    links: linkRows.map((l) => ({ nodeId: l.node_id, crossCuttingId: l.cross_cutting_id })),
   };
 }
 
