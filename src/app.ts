@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -13,6 +12,7 @@ import type { Db } from './db/database.ts';
 import { planRoutes } from './modules/plan/plan.routes.tsx';
 import { siteRoutes } from './modules/site/site.routes.tsx';
 import { registerErrorHandlers } from './web/error-handler.tsx';
+import { registerSecurityHeaders } from './web/security-headers.ts';
 import { SiteInfo } from './web/site.ts';
 
 declare module 'fastify' {
@@ -69,25 +69,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-  });
+  registerSecurityHeaders(app);
   await app.register(rateLimit, {
     max: options.rateLimitMax ?? config.rateLimitPerMinute,
     timeWindow: '1 minute',
