@@ -9,7 +9,8 @@
 # The cluster lives in a temp dir (${TMPDIR:-/tmp}/kyoso-pg-XXXXXX): data dir, unix socket dir and
 # log. It listens on 127.0.0.1 only, on a free port, with trust auth and fsync off: test data only.
 # Its port and dir are kept in a state file (default .tmp/pg-test-cluster.env in the repo; override
-# with KYOSO_PG_STATE) so that `url` and `stop` find it. PG_BIN may name the binaries' directory.
+# with KYOSO_PG_STATE, e.g. for a private cluster) so that `url` and `stop` find it. PG_BIN may name
+# the binaries' directory.
 # initdb refuses to run as root, so as root every server command runs as the `postgres` OS user.
 set -euo pipefail
 
@@ -40,20 +41,22 @@ find_bin() {
 }
 
 # Runs a server command as the cluster's owner: `postgres` when we are root, else ourselves.
-# It runs from the cluster dir, since postgres may not be allowed into the caller's cwd (e.g. /root).
+# It runs from the cluster dir, since postgres may not be allowed into the caller's cwd (e.g. /root),
+# and without fd 9 (the lock below), which the server would otherwise keep open, holding the lock.
 as_owner() {
   if [ "$(id -u)" = 0 ]; then
-    (cd "$DIR" && runuser -u postgres -- "$@")
+    (cd "$DIR" && runuser -u postgres -- "$@" 9>&-)
   else
-    (cd "$DIR" && "$@")
+    (cd "$DIR" && "$@" 9>&-)
   fi
 }
 
 load_state() {
-  [ -f "$STATE" ] || return 1
+  [ -s "$STATE" ] || return 1
   # shellcheck source=/dev/null
   . "$STATE"
-  DIR=$PG_TEST_DIR PORT=$PG_TEST_PORT BIN=$PG_TEST_BIN
+  DIR=${PG_TEST_DIR:-} PORT=${PG_TEST_PORT:-} BIN=${PG_TEST_BIN:-}
+  [ -n "$DIR" ] && [ -n "$PORT" ] && [ -n "$BIN" ]
 }
 
 is_running() {
@@ -148,13 +151,23 @@ SQL
   url
 }
 
+# start and stop hold a lock on the state file, so that concurrent calls do not start two clusters.
+lock() {
+  mkdir -p "$(dirname "$STATE")"
+  exec 9>"$STATE.lock"
+  flock 9
+}
+
 cmd=${1:-}
 case "$cmd" in
 start)
-  mkdir -p "$(dirname "$STATE")"
+  lock
   start
   ;;
-stop) cleanup ;;
+stop)
+  lock
+  cleanup
+  ;;
 url)
   is_running || die "no test cluster is running (start one with: $0 start)"
   url

@@ -7,10 +7,13 @@
 #
 # Environment:
 #   KYOSO_TEST_PG_URL       admin URL of a PostgreSQL server on which tests may CREATE DATABASE. When
-#                           unset, the cluster of scripts/pg-test-cluster.sh is used: the running one
-#                           if any (left running), else a new one, stopped when this script exits.
-#   KYOSO_TEST_CONCURRENCY  test files run at once (node's default: CPU cores - 1). Each test file
-#                           creates its own database(s), so files may run concurrently.
+#                           unset, a private throwaway cluster is started (scripts/pg-test-cluster.sh,
+#                           with its own state file, so that concurrent runs never share or stop each
+#                           other's) and stopped when this script exits. To reuse one across runs:
+#                           export KYOSO_TEST_PG_URL=$(bash scripts/pg-test-cluster.sh start)
+#   KYOSO_TEST_CONCURRENCY  test files run at once (default: CPU cores; node's own default is one
+#                           less). Each test file creates its own database(s), so files may run
+#                           concurrently; the test processes wait on PostgreSQL and Chromium a lot.
 # Fails if any step fails, if any test was skipped or todo, or if no test ran. The TAP report is
 # kept in test-results/node-test.tap.
 set -euo pipefail
@@ -44,20 +47,19 @@ if [ ${#files[@]} -eq 0 ]; then
   exit 1
 fi
 
-# PostgreSQL: the given server, else the throwaway cluster.
-started_cluster=0
-# shellcheck disable=SC2317 # called by the EXIT trap
-stop_cluster() {
-  if [ "$started_cluster" = 1 ]; then bash scripts/pg-test-cluster.sh stop || true; fi
-}
-trap stop_cluster EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# PostgreSQL: the given server, else a private throwaway cluster.
 if [ -z "${KYOSO_TEST_PG_URL:-}" ]; then
-  if ! KYOSO_TEST_PG_URL=$(bash scripts/pg-test-cluster.sh url 2>/dev/null); then
-    started_cluster=1
-    KYOSO_TEST_PG_URL=$(bash scripts/pg-test-cluster.sh start)
-  fi
+  state_dir=$(mktemp -d "${TMPDIR:-/tmp}/kyoso-pgstate-XXXXXX")
+  export KYOSO_PG_STATE=$state_dir/cluster.env
+  # shellcheck disable=SC2317 # called by the EXIT trap
+  stop_cluster() {
+    bash scripts/pg-test-cluster.sh stop || true
+    rm -rf "$state_dir"
+  }
+  trap stop_cluster EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  KYOSO_TEST_PG_URL=$(bash scripts/pg-test-cluster.sh start)
 fi
 export KYOSO_TEST_PG_URL
 echo "== node --test (${#files[@]} files; PostgreSQL at $KYOSO_TEST_PG_URL)"
@@ -65,11 +67,8 @@ echo "== node --test (${#files[@]} files; PostgreSQL at $KYOSO_TEST_PG_URL)"
 mkdir -p test-results
 tap=test-results/node-test.tap
 rm -f "$tap"
-concurrency=()
-if [ -n "${KYOSO_TEST_CONCURRENCY:-}" ]; then concurrency=("--test-concurrency=$KYOSO_TEST_CONCURRENCY"); fi
-
 status=0
-node --import tsx --test "${concurrency[@]}" \
+node --import tsx --test --test-concurrency="${KYOSO_TEST_CONCURRENCY:-$(nproc)}" \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" \
   "${files[@]}" || status=$?
