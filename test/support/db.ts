@@ -7,6 +7,13 @@ import { type OpenOptions, openDatabase } from '../../src/db/connection.ts';
 import type { Db, Dialect } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 
+// SQLite test folders still present when the process exits (a test that failed before its drop())
+// are removed then, so that no run leaves files behind in the temp folder.
+const liveDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of liveDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /** Every database test runs on both. */
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
 
@@ -54,7 +61,11 @@ export async function createTestDb(
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyoso-test-'));
     url = path.join(dir, `${name}.sqlite`);
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+    liveDirs.add(dir);
+    cleanup = async () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      liveDirs.delete(dir);
+    };
   }
   const db = openDatabase(url, options);
   if (options.migrate !== false) await migrateToLatest(db);
