@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT_DIR } from './config.ts';
 import { createTestDb, DIALECTS, type TestDb } from '../test/support/db.ts';
 import { fixturePath, seedText } from '../test/support/factories.ts';
+import { ROOT_DIR } from './config.ts';
 
 const BIN = path.join(ROOT_DIR, 'bin', 'kyoso.js');
 
@@ -44,7 +44,16 @@ for (const dialect of DIALECTS) {
       await db?.drop();
       fs.rmSync(tmp, { recursive: true, force: true });
     });
-    const args = ['--municipality', '352161', '--name', '山陽小野田市', '--label', '案', '--period', '2022-2025'];
+    const args = [
+      '--municipality',
+      '352161',
+      '--name',
+      '山陽小野田市',
+      '--label',
+      '案',
+      '--period',
+      '2022-2025',
+    ];
 
     test('migrate creates the schema', () => {
       const r = kyoso(['migrate'], { DATABASE_URL: db.url });
@@ -121,7 +130,13 @@ describe('kyoso serve (SQLite, a real process)', () => {
   test('first start imports the plan and prints the address; SIGTERM closes gracefully', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kyoso-serve-'));
     const child = spawn(process.execPath, [BIN, 'serve'], {
-      env: { ...process.env, DATABASE_URL: path.join(dir, 'k.sqlite'), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        DATABASE_URL: path.join(dir, 'k.sqlite'),
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -147,7 +162,10 @@ describe('kyoso serve (SQLite, a real process)', () => {
       assert.equal(h.headers.get('x-request-id'), 'test-request-0001');
       // structured logs carry the request id
       const lines = out.split('\n').filter((l) => l.startsWith('{'));
-      assert.ok(lines.some((l) => JSON.parse(l).reqId === 'test-request-0001'), 'JSON log line with the request id');
+      assert.ok(
+        lines.some((l) => JSON.parse(l).reqId === 'test-request-0001'),
+        'JSON log line with the request id',
+      );
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGTERM');
       assert.equal(await exited, 0);

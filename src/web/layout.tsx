@@ -40,6 +40,7 @@ export function Layout({ ctx, title, error, crumbs, section = 'other', children 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{fullTitle}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/tokens.css" />
         <link rel="stylesheet" href="/static/kyoso.css" />
       </head>
@@ -59,16 +60,24 @@ export function Layout({ ctx, title, error, crumbs, section = 'other', children 
               <ul>
                 <li>
                   {locale === 'ja' ? (
-                    <span aria-current="true" lang="ja">{t('lang.ja')}</span>
+                    <span aria-current="true" lang="ja">
+                      {t('lang.ja')}
+                    </span>
                   ) : (
-                    <a href={`/lang?to=ja&next=${next}`} lang="ja" hreflang="ja">{t('lang.ja')}</a>
+                    <a href={`/lang?to=ja&next=${next}`} lang="ja" hreflang="ja">
+                      {t('lang.ja')}
+                    </a>
                   )}
                 </li>
                 <li>
                   {locale === 'en' ? (
-                    <span aria-current="true" lang="en">{t('lang.en')}</span>
+                    <span aria-current="true" lang="en">
+                      {t('lang.en')}
+                    </span>
                   ) : (
-                    <a href={`/lang?to=en&next=${next}`} lang="en" hreflang="en">{t('lang.en')}</a>
+                    <a href={`/lang?to=en&next=${next}`} lang="en" hreflang="en">
+                      {t('lang.en')}
+                    </a>
                   )}
                 </li>
               </ul>
@@ -131,7 +140,6 @@ export function Paragraphs({ paragraphs }: { paragraphs: string[] }) {
   return (
     <>
       {paragraphs.map((p, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: paragraphs have no identity but their order
         <p key={i}>{p}</p>
       ))}
     </>

@@ -55,7 +55,11 @@ export async function siteRoutes(app: FastifyInstance) {
       await app.healthCheck();
       return reply.header('cache-control', 'no-store').send({
         status: 'ok',
-        database: { status: 'ok', dialect: app.db.dialect, ms: Math.round((performance.now() - started) * 10) / 10 },
+        database: {
+          status: 'ok',
+          dialect: app.db.dialect,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        },
       });
     } catch (err) {
       app.log.error({ err }, 'health check failed');

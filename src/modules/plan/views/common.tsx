@@ -1,4 +1,4 @@
-import { formatFiscalPeriod } from '../../../shared/fiscal-year.ts';
+import { formatDate, formatFiscalPeriod } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import type { PlanNode, PlanTree } from '../plan.types.ts';
 
@@ -47,9 +47,13 @@ export function PlanMeta({ ctx, tree }: { ctx: PageContext; tree: PlanTree }) {
         </div>
       ) : null}
       <div>
+        <dt>{t('plan.document')}</dt>
+        <dd>{v.documentTitle}</dd>
+      </div>
+      <div>
         <dt>{t('plan.version')}</dt>
         <dd>
-          {v.documentTitle}（{v.label}）
+          {t('plan.versionLine', { label: v.label, seq: v.seq, date: formatDate(v.createdAt, locale) })}
         </dd>
       </div>
     </dl>

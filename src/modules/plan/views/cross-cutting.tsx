@@ -9,7 +9,15 @@ function heading(ctx: PageContext, tree: PlanTree) {
 }
 
 /** The cross-cutting measures and the matrix of measures × cross-cutting measures. */
-export function CrossCuttingPage({ ctx, tree, matrix }: { ctx: PageContext; tree: PlanTree; matrix: MatrixRow[] }) {
+export function CrossCuttingPage({
+  ctx,
+  tree,
+  matrix,
+}: {
+  ctx: PageContext;
+  tree: PlanTree;
+  matrix: MatrixRow[];
+}) {
   const { t } = ctx;
   const title = heading(ctx, tree);
   const xs = tree.crossCutting.measures;
@@ -41,7 +49,7 @@ export function CrossCuttingPage({ ctx, tree, matrix }: { ctx: PageContext; tree
           </ul>
         </div>
         {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
-        <div class="table-scroll" role="region" aria-labelledby="matrix-h" tabIndex={0}>
+        <section class="table-scroll" aria-labelledby="matrix-h" tabIndex={0}>
           <table class="matrix">
             <caption>{t('matrix.caption')}</caption>
             <thead>
@@ -88,7 +96,7 @@ export function CrossCuttingPage({ ctx, tree, matrix }: { ctx: PageContext; tree
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </section>
       <Notes ctx={ctx} tree={tree} />
     </Layout>
@@ -142,7 +150,8 @@ export function CrossCuttingMeasurePage({
                   {c.linked ? <span class="tag tag--linked">{t('matrix.linked')}</span> : null}
                   {c.mentioned ? (
                     <span class="tag tag--mentioned">
-                      {t('matrix.mentioned')}（{t('matrix.mentionedWords', { words: c.mentionedKeywords.join('、') })}）
+                      {t('matrix.mentioned')}（
+                      {t('matrix.mentionedWords', { words: c.mentionedKeywords.join('、') })}）
                     </span>
                   ) : null}
                 </li>

@@ -5,12 +5,7 @@ import type { SearchHit } from '../plan.types.ts';
 
 function Highlighted({ text, terms }: { text: string; terms: string[] }) {
   return (
-    <>
-      {highlightSegments(text, terms).map((s, i) =>
-        // biome-ignore lint/suspicious/noArrayIndexKey: segments are positional
-        s.match ? <mark key={i}>{s.text}</mark> : s.text,
-      )}
-    </>
+    <>{highlightSegments(text, terms).map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : s.text))}</>
   );
 }
 
@@ -44,33 +39,35 @@ export function SearchPage({ ctx, view }: { ctx: PageContext; view: SearchView }
         </div>
       ) : null}
       <h1>{t('search.title')}</h1>
-      <form method="get" action="/search" role="search" class="search-form">
-        <div class={`field${error ? ' field--error' : ''}`}>
-          <label for="q">{t('search.label')}</label>
-          <p class="hint" id="q-hint">
-            {t('search.hint')}
-          </p>
-          {error ? (
-            <p class="field-error" id="q-error">
-              {error}
+      <search>
+        <form method="get" action="/search" class="search-form">
+          <div class={`field${error ? ' field--error' : ''}`}>
+            <label for="q">{t('search.label')}</label>
+            <p class="hint" id="q-hint">
+              {t('search.hint')}
             </p>
-          ) : null}
-          <div class="search-form__row">
-            <input
-              type="search"
-              id="q"
-              name="q"
-              value={q}
-              aria-describedby={error ? 'q-hint q-error' : 'q-hint'}
-              aria-invalid={error ? 'true' : undefined}
-              autocomplete="off"
-            />
-            <button type="submit" class="button">
-              {t('search.submit')}
-            </button>
+            {error ? (
+              <p class="field-error" id="q-error">
+                {error}
+              </p>
+            ) : null}
+            <div class="search-form__row">
+              <input
+                type="search"
+                id="q"
+                name="q"
+                value={q}
+                aria-describedby={error ? 'q-hint q-error' : 'q-hint'}
+                aria-invalid={error ? 'true' : undefined}
+                autocomplete="off"
+              />
+              <button type="submit" class="button">
+                {t('search.submit')}
+              </button>
+            </div>
           </div>
-        </div>
-      </form>
+        </form>
+      </search>
       {hits !== null ? (
         <section aria-labelledby="results-h">
           <h2 id="results-h">{t('search.results', { q, count: hits.length })}</h2>

@@ -29,7 +29,7 @@ export function TopPage({ ctx, tree }: { ctx: PageContext; tree: PlanTree }) {
       </section>
       <section aria-labelledby="policies-h">
         <h2 id="policies-h">{t('plan.policies')}</h2>
-        <ol class="card-list" role="list">
+        <ol class="card-list">
           {tree.policies.map((p) => (
             <li class="card" key={p.id}>
               <h3>

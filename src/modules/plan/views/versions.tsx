@@ -14,11 +14,15 @@ export function VersionsPage({
 }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('versions.title')} crumbs={[{ href: '/plan/versions', label: t('versions.title') }]}>
+    <Layout
+      ctx={ctx}
+      title={t('versions.title')}
+      crumbs={[{ href: '/plan/versions', label: t('versions.title') }]}
+    >
       <h1>{t('versions.title')}</h1>
       <p>{t('versions.intro')}</p>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
-      <div class="table-scroll" role="region" aria-label={t('versions.title')} tabIndex={0}>
+      <section class="table-scroll" aria-label={t('versions.title')} tabIndex={0}>
         <table>
           <thead>
             <tr>
@@ -42,20 +46,30 @@ export function VersionsPage({
                 <td>
                   <a href={`/plan/versions/${v.id}/source`}>
                     {t('versions.source')}
-                    <span class="visually-hidden">（{v.label}（{v.seq}））</span>
+                    <span class="visually-hidden">
+                      （{v.label}（{v.seq}））
+                    </span>
                   </a>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
     </Layout>
   );
 }
 
 /** The imported file, verbatim. */
-export function SourcePage({ ctx, version, text }: { ctx: PageContext; version: PlanVersionSummary; text: string }) {
+export function SourcePage({
+  ctx,
+  version,
+  text,
+}: {
+  ctx: PageContext;
+  version: PlanVersionSummary;
+  text: string;
+}) {
   const { t } = ctx;
   const title = t('source.title', { label: `${version.documentTitle}（${version.label}）` });
   return (
