@@ -76,7 +76,7 @@ const PAGES: Array<{ url: string; status?: number; extra?: Extra }> = [
   {
     url: '/search',
     extra: async (page) => {
-      assert.equal(await page.locator('form[role="search"] input#q').count(), 1, 'the search form');
+      assert.equal(await page.locator('search form input#q').count(), 1, 'the search form');
       assert.equal(await page.locator('.error-summary').count(), 0, 'no error before searching');
     },
   },
