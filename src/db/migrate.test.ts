@@ -30,7 +30,10 @@ for (const dialect of DIALECTS) {
       const first = await migrateToLatest(db);
       assert.deepEqual(
         first?.map((r) => [r.migrationName, r.status]),
-        [['0001_plan', 'Success']],
+        [
+          ['0001_plan', 'Success'],
+          ['0002_accounts', 'Success'],
+        ],
       );
       const created = await tables();
       for (const t of [
