@@ -9,11 +9,14 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { sql } from 'kysely';
 import { type Config, ROOT_DIR } from './config.ts';
 import type { Db } from './db/database.ts';
+import { instanceSecret } from './modules/accounts/accounts.service.ts';
 import { planRoutes } from './modules/plan/plan.routes.tsx';
 import { siteRoutes } from './modules/site/site.routes.tsx';
+import { registerCsrf } from './web/csrf.ts';
 import { registerErrorHandlers } from './web/error-handler.tsx';
 import { registerSecurityHeaders } from './web/security-headers.ts';
 import { SiteInfo } from './web/site.ts';
+import { registerStaffSession } from './web/staff-session.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,6 +25,8 @@ declare module 'fastify' {
     site: SiteInfo;
     /** Throws when the database does not answer. */
     healthCheck(): Promise<void>;
+    /** The time as the app sees it: tests of session expiry move it. */
+    clock(): Date;
   }
 }
 
@@ -32,6 +37,8 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Requests per minute per address before 429; default config.rateLimitPerMinute (tests raise it). */
   rateLimitMax?: number;
+  /** The clock (default: the system's); tests pass a controllable one. */
+  clock?: () => Date;
 }
 
 const TOKENS_CSS = path.join(
@@ -61,6 +68,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorate('config', config);
   app.decorate('db', db);
   app.decorate('site', new SiteInfo(db, config.municipality));
+  app.decorate('clock', options.clock ?? (() => new Date()));
   app.decorate('healthCheck', async () => {
     await sql`select 1`.execute(db.kysely);
   });
@@ -75,7 +83,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     timeWindow: '1 minute',
   });
   await app.register(cookie);
-  await app.register(formbody);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  registerStaffSession(app);
+  await registerCsrf(app, await instanceSecret(db, 'csrf_hmac', app.clock()));
   await app.register(fastifyStatic, {
     root: path.join(ROOT_DIR, 'public'),
     prefix: '/static/',

@@ -6,11 +6,16 @@ import { sendPage } from './render.ts';
 
 interface ErrorPageProps {
   status: number;
+  code?: string;
   request: FastifyRequest;
   municipalityName: string;
 }
 
-function keysFor(status: number): { title: MessageKey; body: MessageKey } {
+function keysFor(status: number, code?: string): { title: MessageKey; body: MessageKey } {
+  if (code?.startsWith('FST_CSRF') || code === 'CSRF_ORIGIN')
+    return { title: 'error.csrf.title', body: 'error.csrf.body' };
+  if (status === 403) return { title: 'error.forbidden.title', body: 'error.forbidden.body' };
+  if (status === 413) return { title: 'error.tooLarge.title', body: 'error.tooLarge.body' };
   if (status === 404) return { title: 'error.notFound.title', body: 'error.notFound.body' };
   if (status === 429) return { title: 'error.tooMany.title', body: 'error.tooMany.body' };
   if (status >= 400 && status < 500)
@@ -18,10 +23,10 @@ function keysFor(status: number): { title: MessageKey; body: MessageKey } {
   return { title: 'error.server.title', body: 'error.server.body' };
 }
 
-function ErrorPage({ status, request, municipalityName }: ErrorPageProps) {
+function ErrorPage({ status, code, request, municipalityName }: ErrorPageProps) {
   const ctx = pageContext(request, municipalityName);
   const { t } = ctx;
-  const k = keysFor(status);
+  const k = keysFor(status, code);
   return (
     <Layout ctx={ctx} title={t(k.title)}>
       <h1>{t(k.title)}</h1>
@@ -38,7 +43,18 @@ function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || request.url.startsWith('/healthz');
 }
 
-async function sendError(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, status: number) {
+async function sendError(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code?: string,
+) {
+  if (status === 401 && !wantsJson(request)) {
+    // Staff pages: go and sign in, then come back (only for safe requests; a POST's body is not replayed).
+    const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+    return reply.redirect(`/staff/sign-in${next}`, 303);
+  }
   if (wantsJson(request)) {
     return reply
       .status(status)
@@ -54,7 +70,11 @@ async function sendError(app: FastifyInstance, request: FastifyRequest, reply: F
   } catch {
     // the database may be what failed: the error page still renders
   }
-  return sendPage(reply, <ErrorPage status={status} request={request} municipalityName={name} />, status);
+  return sendPage(
+    reply,
+    <ErrorPage status={status} code={code} request={request} municipalityName={name} />,
+    status,
+  );
 }
 
 /** Registers the not-found and error handlers: Japanese pages (or JSON for the API), never a stack trace. */
@@ -65,6 +85,6 @@ export function registerErrorHandlers(app: FastifyInstance) {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: error.code, status }, error.message);
     if (status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
-    return sendError(app, request, reply, status);
+    return sendError(app, request, reply, status, error.code);
   });
 }

@@ -24,3 +24,16 @@ export class BadRequestError extends AppError {
     super('BAD_REQUEST', 400, message);
   }
 }
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'forbidden', code = 'FORBIDDEN') {
+    super(code, 403, message);
+  }
+}
+
+/** Not signed in (or not past the second factor): staff pages redirect to sign-in. */
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'sign-in required') {
+    super('UNAUTHENTICATED', 401, message);
+  }
+}

@@ -97,6 +97,13 @@ export const migration: DualMigration = {
       .addPrimaryKeyConstraint('measure_departments_pk', ['plan_id', 'node_path', 'department_id'])
       .execute();
 
+    await db.schema
+      .createTable('app_secrets')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('created_at', ts, (c) => c.notNull())
+      .execute();
+
     await withId(db.schema.createTable('audit_log'), dialect)
       .addColumn('municipality_code', 'varchar(6)', (c) => c.notNull())
       .addColumn('at', ts, (c) => c.notNull())
@@ -137,6 +144,7 @@ export const migration: DualMigration = {
     }
     for (const t of [
       'audit_log',
+      'app_secrets',
       'measure_departments',
       'sign_in_throttle',
       'one_time_tokens',

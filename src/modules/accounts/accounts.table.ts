@@ -97,7 +97,15 @@ export interface MeasureDepartmentTable {
   role: string;
 }
 
+/** Random keys shared by every process on the database (CSRF token HMAC), made on first use. */
+export interface AppSecretTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
 export interface AccountTables {
+  app_secrets: AppSecretTable;
   departments: DepartmentTable;
   users: UserTable;
   user_departments: UserDepartmentTable;

@@ -110,6 +110,14 @@ export const ja = {
   'error.server.ref': 'お問い合わせの際は、次の番号をお伝えください：{id}',
   'error.badRequest.title': 'リクエストの内容を確認してください',
   'error.badRequest.body': '送られた内容を読み取れませんでした。入力内容を確かめて、もう一度お試しください。',
+  'error.csrf.title': 'もう一度お試しください',
+  'error.csrf.body':
+    'ページを開いてから時間がたったか、別のサイトから送信されたため、受け付けられませんでした。ページを開き直して、もう一度送信してください。入力した内容は保存されていません。',
+  'error.forbidden.title': 'このページを表示する権限がありません',
+  'error.forbidden.body':
+    'この操作は、担当の部署または権限のある職員だけが行えます。必要な場合は、システム管理者にお問い合わせください。',
+  'error.tooLarge.title': '送信された内容が大きすぎます',
+  'error.tooLarge.body': '送信できる大きさの上限を超えています。内容を減らして、もう一度お試しください。',
   'error.tooMany.title': 'アクセスが集中しています',
   'error.tooMany.body': '短い時間に多くのアクセスがありました。少し時間をおいてからもう一度お試しください。',
 } as const;
@@ -224,6 +232,14 @@ export const en: Record<MessageKey, string> = {
   'error.server.ref': 'If you contact us, please quote this number: {id}',
   'error.badRequest.title': 'Please check your request',
   'error.badRequest.body': 'We could not read what was sent. Check it and try again.',
+  'error.csrf.title': 'Please try again',
+  'error.csrf.body':
+    'The form was open too long or was sent from another site, so it was not accepted. Open the page again and resend it. Nothing was saved.',
+  'error.forbidden.title': 'You do not have permission to see this page',
+  'error.forbidden.body':
+    'Only the responsible department or authorised staff can do this. Ask a system administrator if you need access.',
+  'error.tooLarge.title': 'What you sent is too large',
+  'error.tooLarge.body': 'It is over the size limit. Send less and try again.',
   'error.tooMany.title': 'Too many requests',
   'error.tooMany.body': 'There were many requests in a short time. Please wait a moment and try again.',
 };
