@@ -1,5 +1,5 @@
 import type {} from '@fastify/cookie';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Locale, type Translate, translator } from './i18n/messages.ts';
 
 /** What every view needs about the request: the language, the translator, the current address. */
@@ -10,6 +10,10 @@ export interface PageContext {
   path: string;
   municipalityName: string;
   requestId: string;
+  /** The signed-in member of staff (past the second factor), shown in the header. */
+  staff: { displayName: string; role: string } | null;
+  /** The CSRF token for forms on the page (staff pages and every page with a POST form). */
+  csrfToken: string | null;
 }
 
 export const LANG_COOKIE = 'lang';
@@ -22,13 +26,21 @@ export function localeOf(request: FastifyRequest): Locale {
 
 export function pageContext(request: FastifyRequest, municipalityName: string): PageContext {
   const locale = localeOf(request);
+  const s = request.staff;
   return {
     locale,
     t: translator(locale),
     path: request.url,
     municipalityName,
     requestId: String(request.id),
+    staff: s?.session.mfaPassed ? { displayName: s.user.displayName, role: s.user.role } : null,
+    csrfToken: null,
   };
+}
+
+/** A page context with a CSRF token, for pages that carry forms. */
+export function formPageContext(request: FastifyRequest, reply: FastifyReply, municipalityName: string): PageContext {
+  return { ...pageContext(request, municipalityName), csrfToken: reply.generateCsrf() };
 }
 
 /** A safe local redirect target: a path on this site, never another origin. */

@@ -15,7 +15,7 @@ interface LayoutProps {
   /** Breadcrumbs below the top page (the top page itself has none). */
   crumbs?: Crumb[];
   /** Which main-menu entry is current. */
-  section?: 'home' | 'plan' | 'cross' | 'search' | 'other';
+  section?: 'home' | 'plan' | 'cross' | 'search' | 'staff' | 'other';
   children: ComponentChildren;
 }
 
@@ -32,6 +32,7 @@ export function Layout({ ctx, title, error, crumbs, section = 'other', children 
     { key: 'plan', href: '/plan', label: t('nav.plan') },
     { key: 'cross', href: '/plan/cross-cutting', label: t('nav.crossCutting') },
     { key: 'search', href: '/search', label: t('nav.search') },
+    ...(ctx.staff ? [{ key: 'staff' as const, href: '/staff', label: t('nav.staff') }] : []),
   ];
   const next = encodeURIComponent(ctx.path);
   return (
@@ -56,6 +57,15 @@ export function Layout({ ctx, title, error, crumbs, section = 'other', children 
                 <span class="site-header__site">{t('site.name')}</span>
               </a>
             </p>
+            {ctx.staff && ctx.csrfToken ? (
+              <form method="post" action="/staff/sign-out" class="staff-bar">
+                <span>{t('staff.signedInAs', { name: ctx.staff.displayName })}</span>
+                <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                <button type="submit" class="button--link">
+                  {t('staff.signOut')}
+                </button>
+              </form>
+            ) : null}
             <nav class="lang-switch" aria-label={t('lang.label')}>
               <ul>
                 <li>
