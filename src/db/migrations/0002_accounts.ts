@@ -129,6 +129,9 @@ export const migration: DualMigration = {
         begin raise exception 'audit_log is append-only'; end $$`.execute(db);
       await sql`create trigger audit_log_no_update before update or delete on audit_log
         for each row execute function audit_log_append_only()`.execute(db);
+      // TRUNCATE fires no row triggers: refuse it with a statement trigger.
+      await sql`create trigger audit_log_no_truncate before truncate on audit_log
+        for each statement execute function audit_log_append_only()`.execute(db);
     } else {
       await sql`create trigger audit_log_no_update before update on audit_log
         begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
@@ -140,6 +143,7 @@ export const migration: DualMigration = {
   async down(db: Kysely<unknown>, dialect) {
     if (dialect === 'postgres') {
       await sql`drop trigger if exists audit_log_no_update on audit_log`.execute(db);
+      await sql`drop trigger if exists audit_log_no_truncate on audit_log`.execute(db);
       await sql`drop function if exists audit_log_append_only()`.execute(db);
     }
     for (const t of [
