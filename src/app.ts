@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { sql } from 'kysely';
 import { type Config, ROOT_DIR } from './config.ts';
 import type { Db } from './db/database.ts';
+import { accountsRoutes } from './modules/accounts/accounts.routes.tsx';
 import { instanceSecret } from './modules/accounts/accounts.service.ts';
 import { planRoutes } from './modules/plan/plan.routes.tsx';
 import { siteRoutes } from './modules/site/site.routes.tsx';
@@ -99,5 +100,6 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   registerErrorHandlers(app);
   await app.register(siteRoutes);
   await app.register(planRoutes);
+  await app.register(accountsRoutes);
   return app;
 }

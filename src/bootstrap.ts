@@ -3,7 +3,7 @@ import { openDatabase } from './db/connection.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { importPlanFile } from './modules/plan/import/import-file.ts';
-import { municipalityName } from './modules/plan/plan.service.ts';
+import { latestPlanTitle } from './modules/plan/plan.service.ts';
 
 /** The bundled plan's identity: Sanyo-Onoda City, 第二次総合計画 中期基本計画 (FY2022–2025). */
 export const BUNDLED_PLAN = {
@@ -32,7 +32,7 @@ export async function openAndMigrate(config: Pick<Config, 'databaseUrl'>): Promi
  */
 export async function seedIfEmpty(db: Db, config: Pick<Config, 'municipality' | 'seed'>): Promise<boolean> {
   if (!config.seed || config.municipality !== BUNDLED_PLAN.municipality) return false;
-  if ((await municipalityName(db, config.municipality)) !== null) return false;
+  if ((await latestPlanTitle(db, config.municipality)) !== null) return false;
   await importPlanFile(db, BUNDLED_PLAN_FILE, {
     municipality: BUNDLED_PLAN.municipality,
     municipalityName: BUNDLED_PLAN.municipalityName,

@@ -147,13 +147,14 @@ describe('kyoso serve (SQLite, a real process)', () => {
       out += d;
     });
     try {
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + 90_000; // generous: CI machines are busy
       while (!/Server listening at (http:\/\/127\.0\.0\.1:\d+)/.test(out) || !/Kyoso is running/.test(out)) {
         if (Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
         await new Promise((r) => setTimeout(r, 100));
       }
       const base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
       assert.match(out, /imported the bundled Sanyo-Onoda plan/);
+      assert.match(out, /No administrator yet\. Create the first one within 1 hour at:\n {2}http:\/\/localhost:\d+\/staff\/setup\?token=[\w-]{40,}/);
       const top = await fetch(`${base}/`);
       assert.equal(top.status, 200);
       assert.ok((await top.text()).includes('活力と笑顔あふれるまち'));

@@ -3,10 +3,11 @@ import { openAndMigrate } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { createSetupToken } from './modules/accounts/accounts.service.ts';
 import { importPlanFile, PlanJsonError, parseStateOption } from './modules/plan/import/import-file.ts';
 import { PlanParseError } from './modules/plan/import/plan-text-parser.ts';
 import { exportCurrentPlan, PlanNotFoundError } from './modules/plan/plan.service.ts';
-import { serve } from './server.ts';
+import { serve, setupUrl } from './server.ts';
 
 const HELP = `kyoso: the comprehensive plan, run in the open (協創)
 
@@ -24,6 +25,7 @@ Commands:
       --state STATE         素案|案|決定|廃止 (default: from the document title, else 案)
   export-plan               Write the current plan as kyoso-plan JSON to standard output
       --municipality CODE
+  create-admin              Print a one-time address (valid 1 hour) to create the first administrator
   help                      Show this help
 
 Environment: DATABASE_URL (default: an SQLite file under data/; postgres://… for PostgreSQL),
@@ -111,6 +113,19 @@ export async function main(argv: string[]): Promise<number> {
       }
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') fail(`ファイルが見つかりません：${file}`, 1);
       throw e;
+    } finally {
+      await db.close();
+    }
+  }
+  if (command === 'create-admin') {
+    const db = await openAndMigrate(config);
+    try {
+      const token = await createSetupToken(db, config.municipality, new Date());
+      if (!token) fail('管理者はすでに登録されています。ほかの職員は、管理者が招待してください。', 1);
+      process.stdout.write(
+        `最初の管理者を1時間以内に次のアドレスで登録してください：\n${setupUrl(config.baseUrl, token)}\n`,
+      );
+      return 0;
     } finally {
       await db.close();
     }

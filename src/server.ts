@@ -2,6 +2,12 @@ import { build } from './app.ts';
 import { openAndMigrate, seedIfEmpty } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { dialectOf } from './db/connection.ts';
+import { createSetupToken } from './modules/accounts/accounts.service.ts';
+
+/** The one-time address for creating the first administrator. */
+export function setupUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/staff/setup?token=${token}`;
+}
 
 /** Reads the configuration, prepares the database, serves until SIGTERM/SIGINT, then closes gracefully. */
 export async function serve(): Promise<void> {
@@ -9,6 +15,7 @@ export async function serve(): Promise<void> {
   const db = await openAndMigrate(config);
   const app = await build({ config, db });
   if (await seedIfEmpty(db, config)) app.log.info('imported the bundled Sanyo-Onoda plan (first start)');
+  const setupToken = await createSetupToken(db, config.municipality, new Date());
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -37,4 +44,9 @@ export async function serve(): Promise<void> {
   process.stdout.write(
     `\nKyoso is running: open ${config.baseUrl}/ in your browser  (database: ${where})\n\n`,
   );
+  if (setupToken) {
+    process.stdout.write(
+      `No administrator yet. Create the first one within 1 hour at:\n  ${setupUrl(config.baseUrl, setupToken)}\n\n`,
+    );
+  }
 }

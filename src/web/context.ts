@@ -1,5 +1,6 @@
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { csrfUserInfo } from './csrf.ts';
 import { type Locale, type Translate, translator } from './i18n/messages.ts';
 
 /** What every view needs about the request: the language, the translator, the current address. */
@@ -39,8 +40,15 @@ export function pageContext(request: FastifyRequest, municipalityName: string): 
 }
 
 /** A page context with a CSRF token, for pages that carry forms. */
-export function formPageContext(request: FastifyRequest, reply: FastifyReply, municipalityName: string): PageContext {
-  return { ...pageContext(request, municipalityName), csrfToken: reply.generateCsrf() };
+export function formPageContext(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  municipalityName: string,
+): PageContext {
+  return {
+    ...pageContext(request, municipalityName),
+    csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(request) }),
+  };
 }
 
 /** A safe local redirect target: a path on this site, never another origin. */

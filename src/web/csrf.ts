@@ -5,6 +5,11 @@ import { secureCookies } from './staff-session.ts';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** What a CSRF token is bound to: the session (so a token from before sign-in is useless after it). */
+export function csrfUserInfo(request: FastifyRequest): string {
+  return request.staff?.session.id ?? 'anonymous';
+}
+
 /** The origins that may send state-changing requests: this site's (from KYOSO_BASE_URL and the Host header). */
 function sameOrigin(request: FastifyRequest, baseUrl: string): boolean {
   const origin = request.headers.origin;
@@ -28,7 +33,7 @@ export async function registerCsrf(app: FastifyInstance, hmacKey: string) {
     sessionPlugin: '@fastify/cookie',
     cookieKey: secure ? '__Host-kyoso_csrf' : 'kyoso_csrf',
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure, signed: false },
-    getUserInfo: (request) => request.staff?.session.id ?? 'anonymous',
+    getUserInfo: csrfUserInfo,
     csrfOpts: { hmacKey },
   });
   app.addHook('preHandler', (request, reply, done) => {

@@ -49,11 +49,12 @@ async function sendError(
   reply: FastifyReply,
   status: number,
   code?: string,
+  location?: string | null,
 ) {
   if (status === 401 && !wantsJson(request)) {
     // Staff pages: go and sign in, then come back (only for safe requests; a POST's body is not replayed).
     const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
-    return reply.redirect(`/staff/sign-in${next}`, 303);
+    return reply.redirect(`${location ?? '/staff/sign-in'}${next}`, 303);
   }
   if (wantsJson(request)) {
     return reply
@@ -85,6 +86,7 @@ export function registerErrorHandlers(app: FastifyInstance) {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: error.code, status }, error.message);
     if (status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
-    return sendError(app, request, reply, status, error.code);
+    const location = (error as { location?: unknown }).location;
+    return sendError(app, request, reply, status, error.code, typeof location === 'string' ? location : null);
   });
 }

@@ -33,7 +33,11 @@ export class ForbiddenError extends AppError {
 
 /** Not signed in (or not past the second factor): staff pages redirect to sign-in. */
 export class UnauthenticatedError extends AppError {
-  constructor(message = 'sign-in required') {
+  /** Where to send the browser: sign-in by default, or the second-factor step of a half-finished sign-in. */
+  constructor(
+    message = 'sign-in required',
+    readonly location: string | null = null,
+  ) {
     super('UNAUTHENTICATED', 401, message);
   }
 }

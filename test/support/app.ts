@@ -12,11 +12,17 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 /** The app on the test's database, seeded with the bundled plan unless `seed: false`. */
 export async function buildTestApp(
   db: Db,
-  options: { seed?: boolean; config?: Partial<Config> } = {},
+  options: { seed?: boolean; config?: Partial<Config>; clock?: () => Date } = {},
 ): Promise<FastifyInstance> {
   const config = testConfig(options.config);
   if (options.seed !== false) await seedIfEmpty(db, { ...config, seed: true });
-  const app = await build({ config, db, logger: false, rateLimitMax: 100_000 });
+  const app = await build({
+    config,
+    db,
+    logger: false,
+    rateLimitMax: 100_000,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   await app.ready();
   return app;
 }

@@ -227,6 +227,13 @@ function ordinalOf(number: string, position: number): number {
   );
 }
 
+/** Registers the municipality if it is not yet known (its name is set by the first plan import). */
+export async function ensureMunicipality(db: Db, code: string, now: Date): Promise<void> {
+  if (!(await repo.findMunicipality(db.kysely, code))) {
+    await repo.upsertMunicipality(db.kysely, code, code, now.toISOString());
+  }
+}
+
 /** The municipality's name as registered, or null before any import. */
 export async function municipalityName(db: Db, code: string): Promise<string | null> {
   return (await repo.findMunicipality(db.kysely, code))?.name ?? null;

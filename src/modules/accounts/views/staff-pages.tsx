@@ -1,0 +1,115 @@
+import { formatDate } from '../../../shared/fiscal-year.ts';
+import type { PageContext } from '../../../web/context.ts';
+import { CsrfInput } from '../../../web/forms.tsx';
+import { Layout } from '../../../web/layout.tsx';
+import type { SessionListItem, StaffUser } from '../accounts.types.ts';
+
+function time(ctx: PageContext, iso: string): string {
+  const d = new Date(iso);
+  const hm = new Intl.DateTimeFormat('ja-JP', {
+    timeZone: 'Asia/Tokyo',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(d);
+  return `${formatDate(iso, ctx.locale)} ${hm}`;
+}
+
+/** The staff start page. */
+export function StaffHomePage({
+  ctx,
+  user,
+  notice,
+}: {
+  ctx: PageContext;
+  user: StaffUser;
+  notice?: string | undefined;
+}) {
+  const { t } = ctx;
+  return (
+    <Layout
+      ctx={ctx}
+      title={t('staff.home.title')}
+      section="staff"
+      crumbs={[{ href: '/staff', label: t('staff.home.title') }]}
+    >
+      <h1>{t('staff.home.title')}</h1>
+      {notice ? <p class="notice">{notice}</p> : null}
+      <p>{t('staff.home.welcome', { name: user.displayName, role: t(`role.${user.role}`) })}</p>
+      <section aria-labelledby="mine-h">
+        <h2 id="mine-h">{t('staff.home.myMeasures')}</h2>
+        <p>{t('staff.home.noMeasures')}</p>
+      </section>
+      <section aria-labelledby="account-h">
+        <h2 id="account-h">{t('staff.home.account')}</h2>
+        <ul>
+          <li>
+            <a href="/staff/sessions">{t('staff.sessions.title')}</a>
+          </li>
+        </ul>
+      </section>
+    </Layout>
+  );
+}
+
+/** Where the user is signed in, with a button to end each other session. */
+export function SessionsPage({ ctx, sessions }: { ctx: PageContext; sessions: SessionListItem[] }) {
+  const { t } = ctx;
+  const others = sessions.filter((s) => !s.current);
+  return (
+    <Layout
+      ctx={ctx}
+      title={t('staff.sessions.title')}
+      section="staff"
+      crumbs={[
+        { href: '/staff', label: t('staff.home.title') },
+        { href: '/staff/sessions', label: t('staff.sessions.title') },
+      ]}
+    >
+      <h1>{t('staff.sessions.title')}</h1>
+      <p>{t('staff.sessions.intro')}</p>
+      <ul class="session-list">
+        {sessions.map((s) => (
+          <li key={s.id} class="card">
+            <p>
+              <strong>{s.current ? t('staff.sessions.current') : t('staff.sessions.other')}</strong>
+            </p>
+            <dl class="plan-meta">
+              <div>
+                <dt>{t('staff.sessions.started')}</dt>
+                <dd>{time(ctx, s.createdAt)}</dd>
+              </div>
+              <div>
+                <dt>{t('staff.sessions.lastSeen')}</dt>
+                <dd>{time(ctx, s.lastSeenAt)}</dd>
+              </div>
+              <div>
+                <dt>{t('staff.sessions.address')}</dt>
+                <dd>{s.ip}</dd>
+              </div>
+              <div>
+                <dt>{t('staff.sessions.browser')}</dt>
+                <dd>{s.userAgent}</dd>
+              </div>
+            </dl>
+            {s.current ? null : (
+              <form method="post" action={`/staff/sessions/${s.id}/end`}>
+                <CsrfInput token={ctx.csrfToken ?? ''} />
+                <button type="submit" class="button button--secondary">
+                  {t('staff.sessions.end')}
+                </button>
+              </form>
+            )}
+          </li>
+        ))}
+      </ul>
+      {others.length > 1 ? (
+        <form method="post" action="/staff/sessions/end-others">
+          <CsrfInput token={ctx.csrfToken ?? ''} />
+          <button type="submit" class="button button--secondary">
+            {t('staff.sessions.endOthers')}
+          </button>
+        </form>
+      ) : null}
+    </Layout>
+  );
+}
