@@ -115,6 +115,15 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test('create-admin prints a one-time setup address while there is no administrator', () => {
+      const r = kyoso(['create-admin'], {
+        DATABASE_URL: db.url,
+        KYOSO_BASE_URL: 'https://plan.city.example.jp',
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /https:\/\/plan\.city\.example\.jp\/staff\/setup\?token=[\w-]{40,}/);
+    });
+
     test('the second plan shape imports from the command line', () => {
       const r = kyoso(
         ['import-plan', fixturePath('midori-kouki.txt'), '--municipality', '999997', '--name', 'みどり市'],
@@ -154,7 +163,10 @@ describe('kyoso serve (SQLite, a real process)', () => {
       }
       const base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
       assert.match(out, /imported the bundled Sanyo-Onoda plan/);
-      assert.match(out, /No administrator yet\. Create the first one within 1 hour at:\n {2}http:\/\/localhost:\d+\/staff\/setup\?token=[\w-]{40,}/);
+      assert.match(
+        out,
+        /No administrator yet\. Create the first one within 1 hour at:\n {2}http:\/\/localhost:\d+\/staff\/setup\?token=[\w-]{40,}/,
+      );
       const top = await fetch(`${base}/`);
       assert.equal(top.status, 200);
       assert.ok((await top.text()).includes('活力と笑顔あふれるまち'));

@@ -1,8 +1,12 @@
+import { adminMessages } from '../../modules/accounts/admin.messages.ts';
+import { auditMessages } from '../../modules/audit/audit.messages.ts';
+import { planSettingsMessages } from '../../modules/plan/plan-settings.messages.ts';
+
 /**
  * The one message catalogue: every string a user reads, Japanese first, English second. The plan's own
  * text is never translated (it is the city's document). `{name}` placeholders are filled by t().
  */
-export const ja = {
+const coreJa = {
   'site.name': '総合計画ポータル',
   'site.tagline': '市民とともに進める総合計画',
   'skip.main': '本文へスキップ',
@@ -199,9 +203,7 @@ export const ja = {
   'error.tooMany.body': '短い時間に多くのアクセスがありました。少し時間をおいてからもう一度お試しください。',
 } as const;
 
-export type MessageKey = keyof typeof ja;
-
-export const en: Record<MessageKey, string> = {
+const coreEn: Record<keyof typeof coreJa, string> = {
   'site.name': 'Comprehensive Plan Portal',
   'site.tagline': 'The city plan, run together with its citizens',
   'skip.main': 'Skip to main content',
@@ -392,6 +394,23 @@ export const en: Record<MessageKey, string> = {
   'error.tooLarge.body': 'It is over the size limit. Send less and try again.',
   'error.tooMany.title': 'Too many requests',
   'error.tooMany.body': 'There were many requests in a short time. Please wait a moment and try again.',
+};
+
+/** The whole catalogue: the core strings and each staff module's part. */
+export const ja = {
+  ...coreJa,
+  ...adminMessages.ja,
+  ...planSettingsMessages.ja,
+  ...auditMessages.ja,
+} as const;
+
+export type MessageKey = keyof typeof ja;
+
+export const en: Record<MessageKey, string> = {
+  ...coreEn,
+  ...adminMessages.en,
+  ...planSettingsMessages.en,
+  ...auditMessages.en,
 };
 
 export type Locale = 'ja' | 'en';

@@ -1,0 +1,83 @@
+import { ForbiddenError } from '../../web/errors.ts';
+import type { Role, StaffUser } from './accounts.types.ts';
+
+/**
+ * Who may do what, as data: one rule per resource type and action. Every staff route calls
+ * `authorize(user, action, resource)`; views receive `abilities(user)` and never decide themselves.
+ */
+
+export type Resource =
+  | { type: 'staff_area' }
+  | { type: 'user'; id?: number }
+  | { type: 'department'; id?: number }
+  | { type: 'audit' }
+  /** The ownership and cross-cutting links of the plan's measures. */
+  | { type: 'plan_settings' }
+  /** A measure and what hangs on it (KPIs, evaluations …): owned by departments. */
+  | { type: 'measure'; ownerDepartmentIds: readonly number[] };
+
+export type Action = 'read' | 'create' | 'update' | 'disable' | 'export' | 'edit';
+
+type Rule = (user: StaffUser, resource: Resource) => boolean;
+
+const role =
+  (...roles: Role[]): Rule =>
+  (user) =>
+    roles.includes(user.role);
+
+/** The user belongs to one of the departments that own the measure. */
+const ownsMeasure: Rule = (user, resource) =>
+  resource.type === 'measure' && resource.ownerDepartmentIds.some((d) => user.departmentIds.includes(d));
+
+const anyOf =
+  (...rules: Rule[]): Rule =>
+  (user, resource) =>
+    rules.some((r) => r(user, resource));
+
+/** The policy table. Anything not listed is refused. */
+export const POLICY: { [T in Resource['type']]: Partial<Record<Action, Rule>> } = {
+  staff_area: { read: role('admin', 'planner', 'editor', 'committee') },
+  user: {
+    read: role('admin'),
+    create: role('admin'),
+    update: role('admin'),
+    disable: role('admin'),
+  },
+  department: {
+    read: role('admin', 'planner'),
+    create: role('admin'),
+    update: role('admin'),
+  },
+  audit: { read: role('admin', 'planner'), export: role('admin', 'planner') },
+  plan_settings: { read: role('admin', 'planner'), update: role('planner') },
+  measure: {
+    read: role('admin', 'planner', 'editor', 'committee'),
+    edit: anyOf(role('planner'), ownsMeasure),
+  },
+};
+
+export function can(user: StaffUser | null | undefined, action: Action, resource: Resource): boolean {
+  if (!user) return false;
+  const rule = POLICY[resource.type][action];
+  return rule ? rule(user, resource) : false;
+}
+
+/** Throws 403 unless the user may. */
+export function authorize(user: StaffUser, action: Action, resource: Resource): void {
+  if (!can(user, action, resource)) {
+    throw new ForbiddenError(`${user.role} may not ${action} ${resource.type}`);
+  }
+}
+
+/** What the staff pages may offer the user (menus, buttons): derived from the same table. */
+export function abilities(user: StaffUser) {
+  return {
+    manageUsers: can(user, 'read', { type: 'user' }),
+    manageDepartments: can(user, 'create', { type: 'department' }),
+    viewDepartments: can(user, 'read', { type: 'department' }),
+    viewAudit: can(user, 'read', { type: 'audit' }),
+    viewPlanSettings: can(user, 'read', { type: 'plan_settings' }),
+    editPlanSettings: can(user, 'update', { type: 'plan_settings' }),
+  };
+}
+export type Abilities = ReturnType<typeof abilities>;
