@@ -25,6 +25,11 @@ const role =
   (user) =>
     roles.includes(user.role);
 
+const allOf =
+  (...rules: Rule[]): Rule =>
+  (user, resource) =>
+    rules.every((r) => r(user, resource));
+
 /** The user belongs to one of the departments that own the measure. */
 const ownsMeasure: Rule = (user, resource) =>
   resource.type === 'measure' && resource.ownerDepartmentIds.some((d) => user.departmentIds.includes(d));
@@ -52,7 +57,9 @@ export const POLICY: { [T in Resource['type']]: Partial<Record<Action, Rule>> } 
   plan_settings: { read: role('admin', 'planner'), update: role('planner') },
   measure: {
     read: role('admin', 'planner', 'editor', 'committee'),
-    edit: anyOf(role('planner'), ownsMeasure),
+    // Department editors edit what their departments own; committee members never edit, whatever
+    // departments they may be attached to.
+    edit: anyOf(role('planner'), allOf(role('editor'), ownsMeasure)),
   },
 };
 
