@@ -28,6 +28,8 @@ declare module 'fastify' {
     healthCheck(): Promise<void>;
     /** The time as the app sees it: tests of session expiry move it. */
     clock(): Date;
+    /** Every route the app registered (method and URL pattern), read from Fastify's onRoute hook. */
+    routeList: Array<{ method: string; url: string }>;
   }
 }
 
@@ -70,6 +72,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorate('db', db);
   app.decorate('site', new SiteInfo(db, config.municipality));
   app.decorate('clock', options.clock ?? (() => new Date()));
+  const routeList: Array<{ method: string; url: string }> = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routeList.push({ method, url: route.url });
+  });
   app.decorate('healthCheck', async () => {
     await sql`select 1`.execute(db.kysely);
   });
