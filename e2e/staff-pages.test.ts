@@ -80,7 +80,7 @@ describe('staff pages in Chromium', () => {
     await w.page.getByRole('button', { name: '管理者を登録する' }).click();
     await w.page.waitForURL(/\/staff\/sign-in\?done=setup/);
     await checkCurrentPage(w);
-    assert.match(await w.page.locator('.notice').textContent(), /管理者のアカウントを作成しました/);
+    assert.match((await w.page.locator('.notice').textContent()) ?? '', /管理者のアカウントを作成しました/);
   });
 
   test('sign-in: a wrong password shows the error state; the right one leads to enrolment', async () => {
@@ -90,7 +90,7 @@ describe('staff pages in Chromium', () => {
     await w.page.waitForLoadState('load');
     await checkCurrentPage(w, { status: 400 });
     assert.match(
-      await w.page.locator('.error-summary').textContent(),
+      (await w.page.locator('.error-summary').textContent()) ?? '',
       /メールアドレスまたはパスワードが正しくありません/,
     );
     await w.page.locator('#password').fill(ADMIN.password);
@@ -115,7 +115,7 @@ describe('staff pages in Chromium', () => {
 
   test('the staff start page and the sessions page', async () => {
     await checkPage(w, '/staff');
-    assert.match(await w.page.locator('header').textContent(), /管理 太郎 さん/);
+    assert.match((await w.page.locator('header').textContent()) ?? '', /管理 太郎 さん/);
     await checkPage(w, '/staff/sessions');
   });
 
