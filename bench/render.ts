@@ -137,6 +137,8 @@ function ctxFor(tree: PlanTree, urlPath: string): PageContext {
     path: urlPath,
     municipalityName: tree.version.municipality.name,
     requestId: 'bench',
+    staff: null,
+    csrfToken: null,
   };
 }
 

@@ -11,7 +11,10 @@ import { type Config, ROOT_DIR } from './config.ts';
 import type { Db } from './db/database.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.tsx';
 import { instanceSecret } from './modules/accounts/accounts.service.ts';
+import { adminRoutes } from './modules/accounts/admin.routes.tsx';
+import { auditRoutes } from './modules/audit/audit.routes.tsx';
 import { planRoutes } from './modules/plan/plan.routes.tsx';
+import { planSettingsRoutes } from './modules/plan/plan-settings.routes.tsx';
 import { siteRoutes } from './modules/site/site.routes.tsx';
 import { registerCsrf } from './web/csrf.ts';
 import { registerErrorHandlers } from './web/error-handler.tsx';
@@ -108,5 +111,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(siteRoutes);
   await app.register(planRoutes);
   await app.register(accountsRoutes);
+  await app.register(adminRoutes);
+  await app.register(auditRoutes);
+  await app.register(planSettingsRoutes);
   return app;
 }

@@ -52,6 +52,7 @@ export const POLICY: { [T in Resource['type']]: Partial<Record<Action, Rule>> } 
     read: role('admin', 'planner'),
     create: role('admin'),
     update: role('admin'),
+    disable: role('admin'),
   },
   audit: { read: role('admin', 'planner'), export: role('admin', 'planner') },
   plan_settings: { read: role('admin', 'planner'), update: role('planner') },

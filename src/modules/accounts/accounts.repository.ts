@@ -239,3 +239,168 @@ export async function getOrCreateSecret(
     .executeTakeFirstOrThrow();
   return r.value;
 }
+
+// --- administration: departments -------------------------------------------------------------------
+
+/** The municipality's departments (disabled ones too), in display order. */
+export async function listDepartments(db: Q, municipalityCode: string) {
+  return db
+    .selectFrom('departments')
+    .selectAll()
+    .where('municipality_code', '=', municipalityCode)
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
+}
+
+/** A department of the municipality; undefined for an unknown id or another municipality's. */
+export async function findDepartmentInMunicipality(db: Q, municipalityCode: string, id: number) {
+  return db
+    .selectFrom('departments')
+    .selectAll()
+    .where('municipality_code', '=', municipalityCode)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function findDepartmentByName(db: Q, municipalityCode: string, name: string) {
+  return db
+    .selectFrom('departments')
+    .selectAll()
+    .where('municipality_code', '=', municipalityCode)
+    .where('name', '=', name)
+    .executeTakeFirst();
+}
+
+/** The largest display position in use (0 with no department), so that a new one goes last. */
+export async function maxDepartmentPosition(db: Q, municipalityCode: string): Promise<number> {
+  const r = await db
+    .selectFrom('departments')
+    .select((eb) => eb.fn.max<number | null>('position').as('p'))
+    .where('municipality_code', '=', municipalityCode)
+    .executeTakeFirst();
+  return Number(r?.p ?? 0);
+}
+
+export async function insertDepartment(db: Q, row: Row<'departments'>): Promise<number> {
+  const r = await db.insertInto('departments').values(row).returning('id').executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function updateDepartment(
+  db: Q,
+  municipalityCode: string,
+  id: number,
+  changes: Partial<Pick<Row<'departments'>, 'name' | 'position' | 'disabled_at'>>,
+) {
+  await db
+    .updateTable('departments')
+    .set(changes)
+    .where('municipality_code', '=', municipalityCode)
+    .where('id', '=', id)
+    .execute();
+}
+
+// --- administration: users -------------------------------------------------------------------------
+
+/** The municipality's users (without credentials), newest last. */
+export async function listUsersOfMunicipality(db: Q, municipalityCode: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'role', 'disabled_at', 'totp_enabled_at', 'created_at'])
+    .where('municipality_code', '=', municipalityCode)
+    .orderBy('id')
+    .execute();
+}
+
+/** Every (user, department) link of the municipality's users. */
+export async function listUserDepartmentLinks(db: Q, municipalityCode: string) {
+  return db
+    .selectFrom('user_departments as ud')
+    .innerJoin('users as u', 'u.id', 'ud.user_id')
+    .select(['ud.user_id', 'ud.department_id'])
+    .where('u.municipality_code', '=', municipalityCode)
+    .execute();
+}
+
+/** A user of the municipality (without credentials); undefined for an unknown id or another municipality's. */
+export async function findUserInMunicipality(db: Q, municipalityCode: string, id: number) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'email', 'display_name', 'role', 'disabled_at', 'totp_enabled_at', 'created_at'])
+    .where('municipality_code', '=', municipalityCode)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/**
+ * The ids of the municipality's active administrators. With `lock` (PostgreSQL), their rows stay locked
+ * until the transaction ends, so that two administrators demoting or disabling each other at the same
+ * time cannot both pass the "one administrator remains" check. (SQLite runs one write transaction at a
+ * time, so it needs no lock.)
+ */
+export async function lockActiveAdminIds(db: Q, municipalityCode: string, lock: boolean): Promise<number[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where('municipality_code', '=', municipalityCode)
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .orderBy('id') // one locking order for everyone: no deadlock between two such transactions
+    .$if(lock, (q) => q.forUpdate())
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+// --- administration: invitations -------------------------------------------------------------------
+
+/** Invitations not yet used and not expired, oldest first. */
+export async function listPendingInvitations(db: Q, municipalityCode: string, now: string) {
+  return db
+    .selectFrom('one_time_tokens')
+    .select(['email', 'role', 'department_ids', 'created_by', 'created_at', 'expires_at'])
+    .where('municipality_code', '=', municipalityCode)
+    .where('kind', '=', 'invite')
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at')
+    .execute();
+}
+
+export async function findPendingInvitationByEmail(
+  db: Q,
+  municipalityCode: string,
+  email: string,
+  now: string,
+) {
+  return db
+    .selectFrom('one_time_tokens')
+    .select(['email', 'role', 'department_ids', 'created_by', 'created_at', 'expires_at'])
+    .where('municipality_code', '=', municipalityCode)
+    .where('kind', '=', 'invite')
+    .where('email', '=', email)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+/** Removes the unused, unexpired invitations of an address; returns how many there were. */
+export async function deletePendingInvitations(
+  db: Q,
+  municipalityCode: string,
+  email: string,
+  now: string,
+): Promise<number> {
+  const r = await db
+    .deleteFrom('one_time_tokens')
+    .where('municipality_code', '=', municipalityCode)
+    .where('kind', '=', 'invite')
+    .where('email', '=', email)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+// --- departments, as other modules read them ---------------------------------------------------------
+// listDepartments (above) serves both the administration pages and the plan settings.

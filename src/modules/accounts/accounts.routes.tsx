@@ -3,6 +3,7 @@ import { formPageContext, localPath } from '../../web/context.ts';
 import { UnauthenticatedError } from '../../web/errors.ts';
 import { sendPage } from '../../web/render.ts';
 import { clearSessionCookie, clientIp, setSessionCookie } from '../../web/staff-session.ts';
+import { abilities } from './accounts.policy.ts';
 import { validateCode, validateNewAccount, validateSignIn } from './accounts.schema.ts';
 import { completeSetup, setupTokenUsable } from './accounts.service.ts';
 import {
@@ -85,7 +86,9 @@ export async function accountsRoutes(app: FastifyInstance) {
         ? c.t('auth.signIn.signedOut')
         : request.query.done === 'setup'
           ? c.t('auth.signIn.setupDone')
-          : undefined;
+          : request.query.done === 'invited'
+            ? c.t('admin.signIn.invited')
+            : undefined;
     return sendPage(
       reply,
       <SignInPage
@@ -216,7 +219,10 @@ export async function accountsRoutes(app: FastifyInstance) {
 
   app.get('/staff', async (request, reply) => {
     const s = requireStaff(request);
-    return sendPage(reply, <StaffHomePage ctx={await ctx(request, reply)} user={s.user} />);
+    return sendPage(
+      reply,
+      <StaffHomePage ctx={await ctx(request, reply)} user={s.user} can={abilities(s.user)} />,
+    );
   });
 
   app.get('/staff/sessions', async (request, reply) => {

@@ -110,3 +110,17 @@ export async function completeSetup(
     return { ok: true, userId } as const;
   });
 }
+
+// --- departments, for other modules ------------------------------------------------------------------
+
+/**
+ * The municipality's departments in display order, disabled ones included and marked (other modules
+ * name them, e.g. a measure's 担当課, and must refuse the disabled ones for new assignments). One query.
+ */
+export async function listDepartments(
+  db: Db,
+  municipalityCode: string,
+): Promise<Array<{ id: number; name: string; disabled: boolean }>> {
+  const rows = await repo.listDepartments(db.kysely, municipalityCode);
+  return rows.map((r) => ({ id: r.id, name: r.name, disabled: r.disabled_at !== null }));
+}

@@ -151,6 +151,15 @@ for (const dialect of DIALECTS) {
       assert.deepEqual((await list({ actorUserId: 99 })).names, []);
     });
 
+    test('filters by text of the actor label, case-insensitive, wildcards literal', async () => {
+      assert.deepEqual((await list({ actorLabel: 'PLANNER' })).names, ['owners', 'dept']);
+      assert.deepEqual((await list({ actorLabel: 'planner@city.example' })).names, ['dept']);
+      assert.deepEqual((await list({ actorLabel: 'X%@' })).names, ['owners']);
+      assert.deepEqual((await list({ actorLabel: 'r%x' })).names, []);
+      assert.deepEqual((await list({ actorLabel: 'user.' })).names, [], 'not the action');
+      assert.equal((await list({ actorLabel: 'admin@' })).total, 2);
+    });
+
     test('filters by exact action, or by prefix when it ends with a dot', async () => {
       assert.deepEqual((await list({ action: 'user.update' })).names, ['update']);
       assert.deepEqual((await list({ action: 'user.' })).names, ['update', 'create']);

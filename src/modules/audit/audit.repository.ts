@@ -36,6 +36,8 @@ export interface AuditCursor {
 export interface AuditLogFilters {
   municipalityCode: string;
   actorUserId?: number | undefined;
+  /** Substring of the actor's label (their e-mail at the time), case-insensitive for ASCII. */
+  actorLabel?: string | undefined;
   /** Exact action (`user.create`), or a prefix when it ends with a dot (`user.` matches `user.create`). */
   action?: string | undefined;
   resourceType?: string | undefined;
@@ -82,6 +84,11 @@ export async function insertAuditEntry(db: Q, row: NewAuditLogRow): Promise<numb
 function applyFilters(eb: ExpressionBuilder<Database, 'audit_log'>, f: AuditLogFilters) {
   const conds: Expression<SqlBool>[] = [eb('municipality_code', '=', f.municipalityCode)];
   if (f.actorUserId !== undefined) conds.push(eb('actor_user_id', '=', f.actorUserId));
+  if (f.actorLabel !== undefined && f.actorLabel !== '') {
+    conds.push(
+      sql<boolean>`lower(actor_label) like ${`%${escapeLike(f.actorLabel.toLowerCase())}%`} escape '\\'`,
+    );
+  }
   if (f.action !== undefined) {
     conds.push(
       f.action.endsWith('.')

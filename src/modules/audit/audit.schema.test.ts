@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { translator } from '../../web/i18n/messages.ts';
 import { AuditFilterSchema, auditFilterErrors } from './audit.schema.ts';
 import { encodeAuditCursor } from './audit.service.ts';
 
@@ -13,6 +14,7 @@ describe('AuditFilterSchema', () => {
   test('everything is optional; empty fields count as not given', () => {
     assert.deepEqual(AuditFilterSchema.parse({}), {
       actorUserId: undefined,
+      actorLabel: undefined,
       action: undefined,
       resourceType: undefined,
       resourceId: undefined,
@@ -57,12 +59,24 @@ describe('AuditFilterSchema', () => {
       other: 'x',
     });
     assert.equal(r.actorUserId, 12);
+    assert.equal(r.actorLabel, undefined);
     assert.equal(r.action, 'user.');
     assert.equal(r.resourceType, 'user');
     assert.equal(r.resourceId, '7');
     assert.equal(r.q, '企画');
     assert.equal(r.limit, 20);
     assert.ok(!('other' in r));
+  });
+
+  test('actor: digits are a user id, anything else is text of the label (the e-mail)', () => {
+    const byLabel = AuditFilterSchema.parse({ actor: ' Planner@City ' });
+    assert.equal(byLabel.actorLabel, 'Planner@City');
+    assert.equal(byLabel.actorUserId, undefined);
+    // Full-width input is normalised (NFKC), as for the other fields.
+    assert.equal(AuditFilterSchema.parse({ actor: 'ｙａｍａｄａ＠' }).actorLabel, 'yamada@');
+    assert.equal(AuditFilterSchema.parse({ actor: '-1' }).actorLabel, '-1');
+    assert.equal(AuditFilterSchema.parse({ actor: '<script>' }).actorLabel, '<script>');
+    assert.equal(AuditFilterSchema.parse({ actor: '0' }).actorLabel, '0');
   });
 
   test('the cursor decodes to the position it stands for', () => {
@@ -86,21 +100,31 @@ describe('AuditFilterSchema', () => {
       limit: '500',
       cursor: 'not-a-cursor',
       q: 'あ'.repeat(101),
-      actor: 'admin',
+      actor: 'a'.repeat(255),
       action: ['user.create', 'user.update'],
     });
     assert.deepEqual(Object.keys(e), ['actor', 'action', 'q', 'cursor', 'limit']);
     assert.deepEqual(e, {
-      actor: '操作者IDは数字で入力してください',
+      actor: '操作者は254文字以内で入力してください',
       action: '操作を正しく入力してください',
       q: 'キーワードは100文字以内で入力してください',
       cursor: 'ページの指定が正しくありません。最初のページから表示し直してください',
       limit: '表示件数は1から200までの数字で入力してください',
     });
     assert.deepEqual(errors({ limit: '0' }), { limit: '表示件数は1から200までの数字で入力してください' });
-    assert.deepEqual(errors({ actor: '-1' }), { actor: '操作者IDは数字で入力してください' });
+    assert.deepEqual(errors({ actor: ['1', '2'] }), { actor: '操作者を正しく入力してください' });
     assert.deepEqual(errors({ resourceId: 'x'.repeat(101) }), {
       resourceId: '対象IDは100文字以内で入力してください',
+    });
+  });
+
+  test('messages in English when given the English translator', () => {
+    const r = AuditFilterSchema.safeParse({ from: '2026-13-45', to: 'x', limit: 'abc' });
+    assert.ok(!r.success);
+    assert.deepEqual(auditFilterErrors(r.error, translator('en')), {
+      from: 'From must be a real date',
+      to: 'Enter To as YYYY-MM-DD',
+      limit: 'Entries per page must be a number from 1 to 200',
     });
   });
 });

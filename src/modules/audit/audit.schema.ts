@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { type Translate, translator } from '../../web/i18n/messages.ts';
+import { type AuditMessageKey, auditMessages } from './audit.messages.ts';
 import { type AuditCursor, decodeAuditCursor } from './audit.service.ts';
 
 /**
@@ -6,28 +8,41 @@ import { type AuditCursor, decodeAuditCursor } from './audit.service.ts';
  * bookmarked and exported). Every field is optional; an empty field counts as not given. Dates are
  * calendar days in Asia/Tokyo (YYYY-MM-DD, full-width digits accepted) and come out as the instants the
  * service filters on: `from` = the start of 開始日 (inclusive), `to` = the start of the day after 終了日
- * (exclusive), so that 終了日 itself is included. Invalid values give Japanese messages naming the field,
- * under the field's key, for the error summary and the field.
+ * (exclusive), so that 終了日 itself is included. 操作者 is a member of staff's number (digits) or text
+ * of the actor's label (their e-mail at the time). Invalid values give messages naming the field (see
+ * {@link auditFilterErrors}), under the field's key, for the error summary and the field.
  */
 
-/** The form's field names (query keys) with the label each message names. */
-export const AUDIT_FILTER_LABELS = {
-  actor: '操作者ID',
-  action: '操作',
-  resourceType: '対象の種類',
-  resourceId: '対象ID',
-  from: '開始日',
-  to: '終了日',
-  q: 'キーワード',
-  cursor: 'ページ',
-  limit: '表示件数',
-} as const;
+/** The form's field names (query keys), in the form's order. */
+export const AUDIT_FILTER_FIELDS = [
+  'actor',
+  'action',
+  'resourceType',
+  'resourceId',
+  'from',
+  'to',
+  'q',
+  'cursor',
+  'limit',
+] as const;
 
-type Field = keyof typeof AUDIT_FILTER_LABELS;
+export type AuditFilterField = (typeof AUDIT_FILTER_FIELDS)[number];
+type Field = AuditFilterField;
+
+/** The Japanese name of each field, as the messages name it (the catalogue has the English too). */
+export const AUDIT_FILTER_LABELS: Readonly<Record<Field, string>> = Object.fromEntries(
+  AUDIT_FILTER_FIELDS.map((f) => [f, auditMessages.ja[`audit.field.${f}`]]),
+) as Record<Field, string>;
 
 const TEXT_MAX = 100;
-const MAX_LIMIT = 200;
+/** An e-mail address is at most 254 characters. */
+const ACTOR_MAX = 254;
+export const MAX_AUDIT_FILTER_LIMIT = 200;
+const MAX_LIMIT = MAX_AUDIT_FILTER_LIMIT;
 const TOKYO_OFFSET_MS = 9 * 3600 * 1000;
+
+// Every issue's message is a key of the catalogue (audit.messages.ts); auditFilterErrors() turns it into
+// the reader's language, naming the field.
 
 /** '' and white space only → undefined (an untouched field); strings trimmed; NFKC when asked. */
 function blankToUndefined(nfkc: boolean) {
@@ -38,20 +53,16 @@ function blankToUndefined(nfkc: boolean) {
   };
 }
 
-function str(field: Field) {
-  return z.string({ error: `${AUDIT_FILTER_LABELS[field]}を正しく入力してください` });
+function str() {
+  return z.string({ error: 'audit.filter.invalid' satisfies AuditMessageKey });
 }
 
 function optional<T extends z.ZodType>(schema: T, nfkc = false) {
   return z.preprocess(blankToUndefined(nfkc), schema.optional()).optional();
 }
 
-function text(field: Field) {
-  return optional(
-    str(field).max(TEXT_MAX, {
-      error: `${AUDIT_FILTER_LABELS[field]}は${TEXT_MAX}文字以内で入力してください`,
-    }),
-  );
+function text(max = TEXT_MAX) {
+  return str().max(max, { error: 'audit.filter.tooLong' satisfies AuditMessageKey });
 }
 
 /** Midnight in Tokyo of the day `days` after y-m-d, as a UTC ISO instant; null if y-m-d is not a real day. */
@@ -72,54 +83,48 @@ function tokyoMidnight(ymd: string, days: number): string | null {
 }
 
 function day(field: 'from' | 'to') {
-  const label = AUDIT_FILTER_LABELS[field];
   return optional(
-    str(field)
+    str()
       .regex(/^\d{4}-\d{2}-\d{2}$/, {
-        error: `${label}は YYYY-MM-DD の形で入力してください`,
+        error: 'audit.filter.dateFormat' satisfies AuditMessageKey,
         abort: true,
       })
-      .refine((s) => tokyoMidnight(s, 0) !== null, { error: `${label}には実在する日付を入力してください` })
+      .refine((s) => tokyoMidnight(s, 0) !== null, {
+        error: 'audit.filter.dateReal' satisfies AuditMessageKey,
+      })
       .transform((s) => tokyoMidnight(s, field === 'from' ? 0 : 1)!),
     true,
   );
 }
 
+const LIMIT_MESSAGE = 'audit.filter.limit' satisfies AuditMessageKey;
+
 export const AuditFilterSchema = z
   .object({
+    // A member of staff's number (digits) or text of the label (the e-mail at the time of the entry).
     actor: optional(
-      str('actor')
-        .regex(/^[1-9]\d{0,14}$/, { error: `${AUDIT_FILTER_LABELS.actor}は数字で入力してください` })
-        .transform(Number),
+      text(ACTOR_MAX).transform((s) => (/^[1-9]\d{0,14}$/.test(s) ? { userId: Number(s) } : { label: s })),
       true,
     ),
-    action: text('action'),
-    resourceType: text('resourceType'),
-    resourceId: text('resourceId'),
+    action: optional(text()),
+    resourceType: optional(text()),
+    resourceId: optional(text()),
     from: day('from'),
     to: day('to'),
-    q: text('q'),
+    q: optional(text()),
     cursor: optional(
-      str('cursor').transform((s, ctx): AuditCursor => {
+      str().transform((s, ctx): AuditCursor => {
         const c = decodeAuditCursor(s);
         if (c) return c;
-        ctx.addIssue({
-          code: 'custom',
-          message: `${AUDIT_FILTER_LABELS.cursor}の指定が正しくありません。最初のページから表示し直してください`,
-        });
+        ctx.addIssue({ code: 'custom', message: 'audit.filter.cursor' satisfies AuditMessageKey });
         return z.NEVER;
       }),
     ),
     limit: optional(
-      str('limit')
-        .regex(/^\d{1,3}$/, {
-          error: `${AUDIT_FILTER_LABELS.limit}は1から${MAX_LIMIT}までの数字で入力してください`,
-          abort: true,
-        })
+      str()
+        .regex(/^\d{1,3}$/, { error: LIMIT_MESSAGE, abort: true })
         .transform(Number)
-        .refine((n) => n >= 1 && n <= MAX_LIMIT, {
-          error: `${AUDIT_FILTER_LABELS.limit}は1から${MAX_LIMIT}までの数字で入力してください`,
-        }),
+        .refine((n) => n >= 1 && n <= MAX_LIMIT, { error: LIMIT_MESSAGE }),
       true,
     ),
   })
@@ -128,12 +133,13 @@ export const AuditFilterSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['to'],
-        message: `${AUDIT_FILTER_LABELS.to}は${AUDIT_FILTER_LABELS.from}と同じ日か、それより後の日付を入力してください`,
+        message: 'audit.filter.toBeforeFrom' satisfies AuditMessageKey,
       });
     }
   })
   .transform((v) => ({
-    actorUserId: v.actor,
+    actorUserId: v.actor && 'userId' in v.actor ? v.actor.userId : undefined,
+    actorLabel: v.actor && 'label' in v.actor ? v.actor.label : undefined,
     action: v.action,
     resourceType: v.resourceType,
     resourceId: v.resourceId,
@@ -147,15 +153,31 @@ export const AuditFilterSchema = z
 /** The parsed filters: what `listAudit(db, { municipalityCode, ...filters })` takes. */
 export type AuditFilters = z.output<typeof AuditFilterSchema>;
 
+function isAuditMessageKey(s: string): s is AuditMessageKey {
+  return Object.hasOwn(auditMessages.ja, s);
+}
+
+const MAX_OF: Partial<Record<Field, number>> = { actor: ACTOR_MAX, limit: MAX_LIMIT };
+
 /**
- * The first message of each field that failed, keyed by the form's field name, in the form's order:
- * the error summary lists them, each field shows its own.
+ * The first message of each field that failed, keyed by the form's field name, in the form's order,
+ * in the reader's language (Japanese unless a translator is given): the error summary lists them, each
+ * field shows its own.
  */
-export function auditFilterErrors(error: z.ZodError): Partial<Record<Field, string>> {
+export function auditFilterErrors(
+  error: z.ZodError,
+  t: Translate = translator('ja'),
+): Partial<Record<Field, string>> {
   const out: Partial<Record<Field, string>> = {};
-  for (const field of Object.keys(AUDIT_FILTER_LABELS) as Field[]) {
+  for (const field of AUDIT_FILTER_FIELDS) {
     const issue = error.issues.find((i) => i.path[0] === field);
-    if (issue) out[field] = issue.message;
+    if (!issue) continue;
+    const key = isAuditMessageKey(issue.message) ? issue.message : 'audit.filter.invalid';
+    out[field] = t(key, {
+      label: t(`audit.field.${field}`),
+      max: MAX_OF[field] ?? TEXT_MAX,
+      from: t('audit.field.from'),
+    });
   }
   return out;
 }

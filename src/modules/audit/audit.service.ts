@@ -230,6 +230,7 @@ function filtersOf(q: AuditLogFilters): AuditLogFilters {
   return {
     municipalityCode: q.municipalityCode,
     actorUserId: q.actorUserId,
+    actorLabel: q.actorLabel,
     action: q.action,
     resourceType: q.resourceType,
     resourceId: q.resourceId,
@@ -272,4 +273,48 @@ export async function* iterateAudit(
  */
 export function streamAuditCsv(db: Db, filters: AuditLogFilters): AsyncGenerator<string, void, undefined> {
   return auditCsvChunks(iterateAudit(db, filters));
+}
+
+/** An export of the log to start: who asks, for which municipality, with which filters, when. */
+export interface AuditExportRequest {
+  municipalityCode: string;
+  actor: AuditActor;
+  /** The filters of the export (cursor and page size have no meaning here). */
+  filters: Omit<AuditLogFilters, 'municipalityCode'>;
+  at: Date;
+}
+
+/** The action recorded for an export of the log. */
+export const AUDIT_EXPORT_ACTION = 'audit.export';
+
+/**
+ * Starts a CSV export: first records it (action {@link AUDIT_EXPORT_ACTION}, the filters as `after`) in a
+ * transaction of its own, committed before a byte is sent, so that an export cut off half-way (or read
+ * by a client that goes away) is on record all the same; then returns the CSV as chunks
+ * ({@link streamAuditCsv}). The export holds the entries before its own instant: `to` is capped there, so
+ * the file is a snapshot of the log as it stood when it was asked for, without its own entry.
+ */
+export async function startAuditExport(
+  db: Db,
+  request: AuditExportRequest,
+): Promise<AsyncGenerator<string, void, undefined>> {
+  const at = repo.canonicalInstant(request.at);
+  const { municipalityCode } = request;
+  await db.kysely.transaction().execute((trx) =>
+    recordAudit(trx, {
+      municipalityCode,
+      actor: request.actor,
+      action: AUDIT_EXPORT_ACTION,
+      resourceType: 'audit',
+      resourceId: municipalityCode,
+      before: null,
+      after: request.filters,
+      at,
+    }),
+  );
+  const to =
+    request.filters.to !== undefined && repo.canonicalInstant(request.filters.to) < at
+      ? request.filters.to
+      : at;
+  return streamAuditCsv(db, { ...request.filters, municipalityCode, to });
 }

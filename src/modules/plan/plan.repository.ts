@@ -191,14 +191,6 @@ export async function findCrossCutting(db: Q, versionId: number) {
     .execute();
 }
 
-export async function findLinks(db: Q, versionId: number) {
-  return db
-    .selectFrom('cross_cutting_links')
-    .select(['node_id', 'cross_cutting_id'])
-    .where('version_id', '=', versionId)
-    .execute();
-}
-
 export async function findNotes(db: Q, versionId: number) {
   return db
     .selectFrom('plan_notes')
@@ -235,4 +227,150 @@ export async function searchEntries(
     }
   }
   return q.orderBy('e.id').limit(limit).execute();
+}
+
+// --- staff data: cross-cutting links (per version) and measure ownership (per plan and address) -------
+
+/**
+ * Two columns of JSON text read with the version row, so that a page costs one query for the version and
+ * everything staff may change about it: links as [node_id, cross_cutting_id] pairs, and the plan's
+ * measure ownership as [node_path, department_id, role] triples. Text on both dialects.
+ */
+function staffDataColumns(dialect: Dialect) {
+  if (dialect === 'sqlite') {
+    return [
+      sql<string>`(select coalesce(json_group_array(json_array(l.node_id, l.cross_cutting_id)), '[]') from cross_cutting_links as l where l.version_id = v.id)`.as(
+        'links_json',
+      ),
+      sql<string>`(select coalesce(json_group_array(json_array(o.node_path, o.department_id, o.role)), '[]') from measure_departments as o where o.plan_id = v.plan_id)`.as(
+        'owners_json',
+      ),
+    ];
+  }
+  return [
+    sql<string>`(select coalesce(json_agg(json_build_array(l.node_id, l.cross_cutting_id)), '[]'::json)::text from cross_cutting_links as l where l.version_id = v.id)`.as(
+      'links_json',
+    ),
+    sql<string>`(select coalesce(json_agg(json_build_array(o.node_path, o.department_id, o.role)), '[]'::json)::text from measure_departments as o where o.plan_id = v.plan_id)`.as(
+      'owners_json',
+    ),
+  ];
+}
+
+export type VersionWithStaffDataRow = NonNullable<Awaited<ReturnType<typeof findVersionByIdWithStaffData>>>;
+
+/** {@link findCurrentVersion} with the version's links and its plan's ownership (still one query). */
+export async function findCurrentVersionWithStaffData(db: Q, dialect: Dialect, municipalityCode: string) {
+  return versionQuery(db)
+    .select(versionSummaryColumns)
+    .select(staffDataColumns(dialect))
+    .where('v.municipality_code', '=', municipalityCode)
+    .where('v.state', '!=', 'withdrawn')
+    .orderBy('v.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** {@link findVersionById} with the version's links and its plan's ownership (still one query). */
+export async function findVersionByIdWithStaffData(db: Q, dialect: Dialect, versionId: number) {
+  return versionQuery(db)
+    .select(versionSummaryColumns)
+    .select(staffDataColumns(dialect))
+    .where('v.id', '=', versionId)
+    .executeTakeFirst();
+}
+
+/** The newest version of the plan that is not withdrawn, else the newest of all; undefined if none. */
+export async function findLinkSourceVersion(db: Q, planId: number) {
+  return db
+    .selectFrom('plan_versions')
+    .select(['id', 'seq'])
+    .where('plan_id', '=', planId)
+    .orderBy(sql`case when state = 'withdrawn' then 1 else 0 end`)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** A version's links by address: the node's path and the cross-cutting measure's position. */
+export async function findLinkAddresses(db: Q, versionId: number) {
+  return db
+    .selectFrom('cross_cutting_links as l')
+    .innerJoin('plan_nodes as n', 'n.id', 'l.node_id')
+    .innerJoin('cross_cutting_measures as x', 'x.id', 'l.cross_cutting_id')
+    .select(['n.path', 'x.position'])
+    .where('l.version_id', '=', versionId)
+    .orderBy('n.path')
+    .orderBy('x.position')
+    .execute();
+}
+
+export async function findLinksOfNode(db: Q, versionId: number, nodeId: number) {
+  const rows = await db
+    .selectFrom('cross_cutting_links')
+    .select('cross_cutting_id')
+    .where('version_id', '=', versionId)
+    .where('node_id', '=', nodeId)
+    .execute();
+  return rows.map((r) => r.cross_cutting_id);
+}
+
+export async function deleteLinksOfNode(db: Q, versionId: number, nodeId: number, crossCuttingIds: number[]) {
+  if (crossCuttingIds.length === 0) return;
+  await db
+    .deleteFrom('cross_cutting_links')
+    .where('version_id', '=', versionId)
+    .where('node_id', '=', nodeId)
+    .where('cross_cutting_id', 'in', crossCuttingIds)
+    .execute();
+}
+
+export async function insertLinks(db: Q, rows: Array<Database['cross_cutting_links']>) {
+  if (rows.length === 0) return;
+  await db.insertInto('cross_cutting_links').values(rows).execute();
+}
+
+export async function findOwnersOfMeasure(db: Q, planId: number, nodePath: string) {
+  return db
+    .selectFrom('measure_departments')
+    .select(['department_id', 'role'])
+    .where('plan_id', '=', planId)
+    .where('node_path', '=', nodePath)
+    .execute();
+}
+
+/** Replaces the departments of one measure of the plan. */
+export async function replaceOwnersOfMeasure(
+  db: Q,
+  key: { municipalityCode: string; planId: number; nodePath: string },
+  owners: Array<{ departmentId: number; role: 'lead' | 'support' }>,
+) {
+  await db
+    .deleteFrom('measure_departments')
+    .where('plan_id', '=', key.planId)
+    .where('node_path', '=', key.nodePath)
+    .execute();
+  if (owners.length === 0) return;
+  await db
+    .insertInto('measure_departments')
+    .values(
+      owners.map((o) => ({
+        municipality_code: key.municipalityCode,
+        plan_id: key.planId,
+        node_path: key.nodePath,
+        department_id: o.departmentId,
+        role: o.role,
+      })),
+    )
+    .execute();
+}
+
+/**
+ * Serialises staff writes to one plan's settings on PostgreSQL (a row lock on the plan until the
+ * transaction ends), so that two planners saving at once cannot collide on the delete-then-insert.
+ * SQLite runs one write transaction at a time already.
+ */
+export async function lockPlanForSettings(db: Q, dialect: Dialect, planId: number) {
+  if (dialect !== 'postgres') return;
+  await sql`select id from plans where id = ${planId} for update`.execute(db);
 }

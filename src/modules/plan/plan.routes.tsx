@@ -12,6 +12,7 @@ import {
   searchPlan,
 } from './plan.service.ts';
 import type { PlanTree } from './plan.types.ts';
+import { NO_OWNERS, publicOwners } from './plan-settings.service.ts';
 import { CrossCuttingMeasurePage, CrossCuttingPage } from './views/cross-cutting.tsx';
 import { MeasurePage, PolicyPage, ProjectPage } from './views/nodes.tsx';
 import { SearchPage, type SearchView } from './views/search.tsx';
@@ -101,9 +102,19 @@ export async function planRoutes(app: FastifyInstance) {
     const found = findNodeByPath(tree, parts.map(Number).join('/'));
     if (!found) throw new NotFoundError('no such node');
     const ctx = ctxFor(request, tree);
+    const owners = await publicOwners(app.db, tree);
     if (found.node.kind === 'policy')
-      return sendPage(reply, <PolicyPage ctx={ctx} tree={tree} policy={found.node} />);
-    return sendPage(reply, <MeasurePage ctx={ctx} tree={tree} policy={found.policy} measure={found.node} />);
+      return sendPage(reply, <PolicyPage ctx={ctx} tree={tree} policy={found.node} owners={owners} />);
+    return sendPage(
+      reply,
+      <MeasurePage
+        ctx={ctx}
+        tree={tree}
+        policy={found.policy}
+        measure={found.node}
+        owners={owners.get(found.node.path) ?? NO_OWNERS}
+      />,
+    );
   };
 
   app.get<{ Params: { policy: string } }>('/plan/:policy', async (request, reply) =>

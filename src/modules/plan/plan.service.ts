@@ -80,7 +80,9 @@ function versionSummary(row: NonNullable<repo.VersionSummaryRow>): PlanVersionSu
 
 /**
  * Stores a plan version in one transaction. The same content as the plan's latest version changes nothing
- * and reports 'unchanged'; different content becomes the next version.
+ * and reports 'unchanged'; different content becomes the next version. When that content carries no
+ * links, the links of the plan's newest non-withdrawn version are carried forward by address. Measure
+ * ownership needs no copy: it is kept per plan and address.
  */
 export async function importPlan(
   db: Db,
@@ -122,6 +124,11 @@ export async function importPlan(
     }
     const seq = (latest?.seq ?? 0) + 1;
     const c = doc.content;
+    // A new text of the same plan carries no links: the planners' links go on, by node address and
+    // cross-cutting position (read before the new version exists). Those whose measure or cross-cutting
+    // measure is gone are dropped. Content that carries links (kyoso-plan JSON) keeps its own.
+    const source = c.links.length === 0 && latest ? await repo.findLinkSourceVersion(trx, planId) : undefined;
+    const carried = source ? await repo.findLinkAddresses(trx, source.id) : [];
     const versionId = await repo.insertVersion(trx, {
       municipality_code: code,
       plan_id: planId,
@@ -203,6 +210,23 @@ export async function importPlan(
         created_at: at,
       });
     }
+    await repo.insertLinks(
+      trx,
+      carried.flatMap((l) => {
+        const nodeId = nodeIdByPath.get(l.path);
+        const crossId = crossIds[l.position];
+        if (nodeId === undefined || crossId === undefined) return [];
+        return [
+          {
+            municipality_code: code,
+            version_id: versionId,
+            node_id: nodeId,
+            cross_cutting_id: crossId,
+            created_at: at,
+          },
+        ];
+      }),
+    );
     for (const [position, n] of c.notes.entries()) {
       await repo.insertNote(trx, {
         municipality_code: code,
@@ -246,7 +270,7 @@ export async function latestPlanTitle(db: Db, municipalityCode: string): Promise
 }
 
 /** The immutable part of a version: its nodes, cross-cutting measures and notes. */
-type VersionContent = Omit<PlanTree, 'version' | 'links'>;
+type VersionContent = Omit<PlanTree, 'version' | 'links' | 'owners'>;
 
 const CONTENT_CACHE_SIZE = 16;
 
@@ -333,27 +357,42 @@ function cachedContent(db: Db, row: NonNullable<repo.VersionSummaryRow>): Promis
   return loading;
 }
 
+/** The JSON text of an aggregate column, as an array of tuples (anything else gives no rows). */
+function parseTuples(s: string | null | undefined): unknown[][] {
+  const v: unknown = JSON.parse(s ?? '[]');
+  return Array.isArray(v) ? v.filter((x): x is unknown[] => Array.isArray(x)) : [];
+}
+
 /**
- * A whole version: the version row (already read by the caller), its links (one query) and its content
- * (three queries the first time, then from the cache). The number of queries never depends on the size.
+ * A whole version: the version row with its links and its plan's measure ownership (already read by the
+ * caller, in one query) and its content (three queries the first time, then from the cache). The number
+ * of queries never depends on the size. Links and ownership can change at any time: never cached.
  */
-async function loadTree(db: Db, row: NonNullable<repo.VersionSummaryRow>): Promise<PlanTree> {
-  const [content, linkRows] = await Promise.all([cachedContent(db, row), repo.findLinks(db.kysely, row.id)]);
+async function loadTree(db: Db, row: repo.VersionWithStaffDataRow): Promise<PlanTree> {
+  const content = await cachedContent(db, row);
   return {
     version: versionSummary(row),
     ...content,
-    links: linkRows.map((l) => ({ nodeId: l.node_id, crossCuttingId: l.cross_cutting_id })),
+    links: parseTuples(row.links_json).map(([nodeId, crossCuttingId]) => ({
+      nodeId: Number(nodeId),
+      crossCuttingId: Number(crossCuttingId),
+    })),
+    owners: parseTuples(row.owners_json).map(([path, departmentId, role]) => ({
+      path: String(path),
+      departmentId: Number(departmentId),
+      role: role === 'lead' ? 'lead' : 'support',
+    })),
   };
 }
 
 /** The version the public sees (the newest that is not withdrawn), or null when nothing is imported yet. */
 export async function getCurrentPlan(db: Db, municipalityCode: string): Promise<PlanTree | null> {
-  const row = await repo.findCurrentVersion(db.kysely, municipalityCode);
+  const row = await repo.findCurrentVersionWithStaffData(db.kysely, db.dialect, municipalityCode);
   return row ? loadTree(db, row) : null;
 }
 
 export async function getPlanVersion(db: Db, versionId: number): Promise<PlanTree | null> {
-  const row = await repo.findVersionById(db.kysely, versionId);
+  const row = await repo.findVersionByIdWithStaffData(db.kysely, db.dialect, versionId);
   return row ? loadTree(db, row) : null;
 }
 

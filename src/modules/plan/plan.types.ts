@@ -55,7 +55,33 @@ export interface PlanTree {
   crossCutting: { heading: string | null; intro: string[]; measures: CrossCuttingMeasure[] };
   /** Staff-set links between nodes and cross-cutting measures. */
   links: Array<{ nodeId: number; crossCuttingId: number }>;
+  /** Staff-set departments of the plan's measures (names are the accounts module's: see MeasureOwners). */
+  owners: MeasureOwnerRef[];
   notes: PlanNote[];
+}
+
+/** A department's part in a measure (担当課): the lead (主担当課) or a supporting one (関係課). */
+export type OwnerRole = 'lead' | 'support';
+
+/**
+ * One department of one measure. Kept by plan and measure address, not by node id, so that it holds for
+ * every version of the plan as long as the city keeps its numbering.
+ */
+export interface MeasureOwnerRef {
+  path: string;
+  departmentId: number;
+  role: OwnerRole;
+}
+
+export interface DepartmentRef {
+  id: number;
+  name: string;
+}
+
+/** The departments of a measure, named, as pages show them. */
+export interface MeasureOwners {
+  lead: DepartmentRef | null;
+  supporting: DepartmentRef[];
 }
 
 /** How a node relates to a cross-cutting measure in the matrix. */

@@ -2,6 +2,7 @@ import { formatDate } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { CsrfInput } from '../../../web/forms.tsx';
 import { Layout } from '../../../web/layout.tsx';
+import type { Abilities } from '../accounts.policy.ts';
 import type { SessionListItem, StaffUser } from '../accounts.types.ts';
 
 function time(ctx: PageContext, iso: string): string {
@@ -18,10 +19,12 @@ function time(ctx: PageContext, iso: string): string {
 export function StaffHomePage({
   ctx,
   user,
+  can,
   notice,
 }: {
   ctx: PageContext;
   user: StaffUser;
+  can: Abilities;
   notice?: string | undefined;
 }) {
   const { t } = ctx;
@@ -39,6 +42,33 @@ export function StaffHomePage({
         <h2 id="mine-h">{t('staff.home.myMeasures')}</h2>
         <p>{t('staff.home.noMeasures')}</p>
       </section>
+      {can.manageUsers || can.viewDepartments || can.viewPlanSettings || can.viewAudit ? (
+        <section aria-labelledby="manage-h">
+          <h2 id="manage-h">{t('staff.home.manage')}</h2>
+          <ul>
+            {can.viewPlanSettings ? (
+              <li>
+                <a href="/staff/plan">{t('staff.home.planSettings')}</a>
+              </li>
+            ) : null}
+            {can.manageUsers ? (
+              <li>
+                <a href="/staff/users">{t('admin.nav.users')}</a>
+              </li>
+            ) : null}
+            {can.viewDepartments ? (
+              <li>
+                <a href="/staff/departments">{t('admin.nav.departments')}</a>
+              </li>
+            ) : null}
+            {can.viewAudit ? (
+              <li>
+                <a href="/staff/audit">{t('staff.home.audit')}</a>
+              </li>
+            ) : null}
+          </ul>
+        </section>
+      ) : null}
       <section aria-labelledby="account-h">
         <h2 id="account-h">{t('staff.home.account')}</h2>
         <ul>

@@ -1,7 +1,7 @@
 import type { PageContext } from '../../../web/context.ts';
 import { Layout, Paragraphs } from '../../../web/layout.tsx';
 import { matrixCell } from '../plan.service.ts';
-import type { CrossCuttingMeasure, PlanNode, PlanTree } from '../plan.types.ts';
+import type { CrossCuttingMeasure, MeasureOwners, PlanNode, PlanTree } from '../plan.types.ts';
 import { measureName, PlanMeta, policyName, projectName, StateNotice } from './common.tsx';
 
 /** The whole priority project as one readable (and printable) page: every policy and measure in full. */
@@ -127,7 +127,47 @@ function RelatedCrossCutting({
   );
 }
 
-export function PolicyPage({ ctx, tree, policy }: { ctx: PageContext; tree: PlanTree; policy: PlanNode }) {
+/** A measure's departments (担当課): the lead and the supporting ones, or a line saying none is set. */
+function Owners({ ctx, owners }: { ctx: PageContext; owners: MeasureOwners }) {
+  const { t } = ctx;
+  const none = owners.lead === null && owners.supporting.length === 0;
+  return (
+    <section aria-labelledby="owners-h">
+      <h2 id="owners-h">{t('owners.heading')}</h2>
+      {none ? (
+        <p>{t('owners.none')}</p>
+      ) : (
+        <dl class="owners">
+          {owners.lead ? (
+            <div>
+              <dt>{t('owners.lead')}</dt>
+              <dd>{owners.lead.name}</dd>
+            </div>
+          ) : null}
+          {owners.supporting.length > 0 ? (
+            <div>
+              <dt>{t('owners.supporting')}</dt>
+              <dd>{owners.supporting.map((d) => d.name).join(t('owners.separator'))}</dd>
+            </div>
+          ) : null}
+        </dl>
+      )}
+    </section>
+  );
+}
+
+export function PolicyPage({
+  ctx,
+  tree,
+  policy,
+  owners = new Map(),
+}: {
+  ctx: PageContext;
+  tree: PlanTree;
+  policy: PlanNode;
+  /** The departments of the measures, by address (only the lead is shown here). */
+  owners?: ReadonlyMap<string, MeasureOwners>;
+}) {
   const { t } = ctx;
   const name = policyName(policy);
   return (
@@ -144,16 +184,20 @@ export function PolicyPage({ ctx, tree, policy }: { ctx: PageContext; tree: Plan
       </div>
       <section aria-labelledby="measures-h">
         <h2 id="measures-h">{t('plan.measuresOf', { policy: name })}</h2>
-        {policy.children.map((m) => (
-          <section class="measure-summary" key={m.id} aria-labelledby={`m${m.ordinal}`}>
-            <h3 id={`m${m.ordinal}`}>
-              <a href={`/plan/${m.path}`}>{measureName(m)}</a>
-            </h3>
-            <div class="prose">
-              <Paragraphs paragraphs={m.body} />
-            </div>
-          </section>
-        ))}
+        {policy.children.map((m) => {
+          const lead = owners.get(m.path)?.lead;
+          return (
+            <section class="measure-summary" key={m.id} aria-labelledby={`m${m.ordinal}`}>
+              <h3 id={`m${m.ordinal}`}>
+                <a href={`/plan/${m.path}`}>{measureName(m)}</a>
+              </h3>
+              {lead ? <p class="measure-lead">{t('owners.leadLine', { name: lead.name })}</p> : null}
+              <div class="prose">
+                <Paragraphs paragraphs={m.body} />
+              </div>
+            </section>
+          );
+        })}
       </section>
       <RelatedCrossCutting
         ctx={ctx}
@@ -170,11 +214,14 @@ export function MeasurePage({
   tree,
   policy,
   measure,
+  owners = { lead: null, supporting: [] },
 }: {
   ctx: PageContext;
   tree: PlanTree;
   policy: PlanNode;
   measure: PlanNode;
+  /** The measure's departments (担当課). */
+  owners?: MeasureOwners;
 }) {
   const { t } = ctx;
   const all = tree.policies.flatMap((p) => p.children);
@@ -199,6 +246,7 @@ export function MeasurePage({
       <div class="prose">
         <Paragraphs paragraphs={measure.body} />
       </div>
+      <Owners ctx={ctx} owners={owners} />
       <RelatedCrossCutting ctx={ctx} tree={tree} nodes={[measure]} heading={t('plan.crossCuttingOfNode')} />
       <nav class="pager" aria-label={t('plan.measures')}>
         <ul>
