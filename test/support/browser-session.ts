@@ -38,13 +38,16 @@ export class TestBrowser {
   async post(
     url: string,
     form: Record<string, string>,
-    options: { origin?: string | null; csrf?: string | null } = {},
+    options: { origin?: string | null; csrf?: string | null; headers?: Record<string, string> } = {},
   ) {
     const body = new URLSearchParams({
       ...(options.csrf === null ? {} : { _csrf: options.csrf ?? this.csrf }),
       ...form,
     }).toString();
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(options.headers ?? {}),
+    };
     const origin = options.origin === undefined ? this.origin : options.origin;
     if (origin !== null) headers.origin = origin;
     return this.keep(
