@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
+import type { PageContext } from './context.ts';
 import type { Translate } from './i18n/messages.ts';
+import { type Crumb, Layout } from './layout.tsx';
 
 /**
  * Forms the GOV.UK way (docs/ui.md): labels above fields, the hint under the label, 「必須」/「任意」 in
@@ -120,4 +122,30 @@ export function TextInput({
 /** The CSRF token of a form (every POST form carries one). */
 export function CsrfInput({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/**
+ * The frame of a page whose main content is a form: the layout with 「エラー：」 in the title when the
+ * form failed, the error summary first, then the h1 (GOV.UK order).
+ */
+export function FormPageLayout({
+  ctx,
+  title,
+  crumbs,
+  errors,
+  children,
+}: {
+  ctx: PageContext;
+  title: string;
+  crumbs: Crumb[];
+  errors: FieldErrors;
+  children: ComponentChildren;
+}) {
+  return (
+    <Layout ctx={ctx} title={title} error={errors.length > 0} section="staff" crumbs={crumbs}>
+      <ErrorSummary t={ctx.t} errors={errors} />
+      <h1>{title}</h1>
+      {children}
+    </Layout>
+  );
 }

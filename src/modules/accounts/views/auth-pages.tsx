@@ -1,5 +1,5 @@
 import type { PageContext } from '../../../web/context.ts';
-import { CsrfInput, ErrorSummary, type FieldErrors, TextInput } from '../../../web/forms.tsx';
+import { CsrfInput, type FieldErrors, FormPageLayout, TextInput } from '../../../web/forms.tsx';
 import { Layout } from '../../../web/layout.tsx';
 
 /** The sign-in, second-factor, enrolment and first-administrator pages. */
@@ -22,15 +22,12 @@ export function SignInPage({
 }: FormPage & { email: string; next: string; notice?: string | undefined }) {
   const { t } = ctx;
   return (
-    <Layout
+    <FormPageLayout
       ctx={ctx}
       title={t('auth.signIn.title')}
-      error={errors.length > 0}
-      section="staff"
       crumbs={[{ href: '/staff/sign-in', label: t('auth.signIn.title') }]}
+      errors={errors}
     >
-      <ErrorSummary t={t} errors={errors} />
-      <h1>{t('auth.signIn.title')}</h1>
       {notice ? <p class="notice">{notice}</p> : null}
       <p>{t('auth.signIn.intro')}</p>
       <form method="post" action="/staff/sign-in" novalidate>
@@ -57,22 +54,19 @@ export function SignInPage({
           {t('auth.signIn.submit')}
         </button>
       </form>
-    </Layout>
+    </FormPageLayout>
   );
 }
 
 export function SecondFactorPage({ ctx, errors, next }: FormPage & { next: string }) {
   const { t } = ctx;
   return (
-    <Layout
+    <FormPageLayout
       ctx={ctx}
       title={t('auth.mfa.title')}
-      error={errors.length > 0}
-      section="staff"
       crumbs={[{ href: '/staff/two-factor', label: t('auth.mfa.title') }]}
+      errors={errors}
     >
-      <ErrorSummary t={t} errors={errors} />
-      <h1>{t('auth.mfa.title')}</h1>
       <form method="post" action="/staff/two-factor" novalidate>
         {csrf(ctx)}
         <input type="hidden" name="next" value={next} />
@@ -90,7 +84,7 @@ export function SecondFactorPage({ ctx, errors, next }: FormPage & { next: strin
           {t('auth.mfa.submit')}
         </button>
       </form>
-    </Layout>
+    </FormPageLayout>
   );
 }
 
@@ -102,15 +96,12 @@ export function EnrolPage({
 }: FormPage & { qrSvg: string; manualKey: string }) {
   const { t } = ctx;
   return (
-    <Layout
+    <FormPageLayout
       ctx={ctx}
       title={t('auth.enrol.title')}
-      error={errors.length > 0}
-      section="staff"
       crumbs={[{ href: '/staff/two-factor/setup', label: t('auth.enrol.title') }]}
+      errors={errors}
     >
-      <ErrorSummary t={t} errors={errors} />
-      <h1>{t('auth.enrol.title')}</h1>
       <p>{t('auth.enrol.intro')}</p>
       <ol>
         <li>{t('auth.enrol.step1')}</li>
@@ -140,7 +131,7 @@ export function EnrolPage({
           {t('auth.enrol.submit')}
         </button>
       </form>
-    </Layout>
+    </FormPageLayout>
   );
 }
 
@@ -178,15 +169,12 @@ export function SetupPage({
 }: FormPage & { token: string; values: { email: string; displayName: string } }) {
   const { t } = ctx;
   return (
-    <Layout
+    <FormPageLayout
       ctx={ctx}
       title={t('auth.setup.title')}
-      error={errors.length > 0}
-      section="staff"
       crumbs={[{ href: '/staff/setup', label: t('auth.setup.title') }]}
+      errors={errors}
     >
-      <ErrorSummary t={t} errors={errors} />
-      <h1>{t('auth.setup.title')}</h1>
       <p>{t('auth.setup.intro')}</p>
       <form method="post" action="/staff/setup" novalidate>
         {csrf(ctx)}
@@ -230,7 +218,7 @@ export function SetupPage({
           {t('auth.setup.submit')}
         </button>
       </form>
-    </Layout>
+    </FormPageLayout>
   );
 }
 
