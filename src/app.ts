@@ -15,6 +15,7 @@ import { adminRoutes } from './modules/accounts/admin.routes.tsx';
 import { auditRoutes } from './modules/audit/audit.routes.tsx';
 import { planRoutes } from './modules/plan/plan.routes.tsx';
 import { planSettingsRoutes } from './modules/plan/plan-settings.routes.tsx';
+import { planStaffRoutes } from './modules/plan/plan-staff.routes.tsx';
 import { siteRoutes } from './modules/site/site.routes.tsx';
 import { registerCsrf } from './web/csrf.ts';
 import { registerErrorHandlers } from './web/error-handler.tsx';
@@ -114,5 +115,6 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   await app.register(auditRoutes);
   await app.register(planSettingsRoutes);
+  await app.register(planStaffRoutes);
   return app;
 }

@@ -43,6 +43,15 @@ for (const dialect of DIALECTS) {
       app = await buildTestApp(db, { clock: () => now });
       const a = await buildDepartment(db, '企画課');
       const b = await buildDepartment(db, '防災危機管理課');
+      // measure 1/1 belongs to department a, 1/2 to department b
+      const plan = await db.kysely.selectFrom('plans').select('id').executeTakeFirstOrThrow();
+      await db.kysely
+        .insertInto('measure_departments')
+        .values([
+          { municipality_code: '352161', plan_id: plan.id, node_path: '1/1', department_id: a, role: 'lead' },
+          { municipality_code: '352161', plan_id: plan.id, node_path: '1/2', department_id: b, role: 'lead' },
+        ])
+        .execute();
       people.set('admin', await buildStaff(db, 'admin'));
       people.set('planner', await buildStaff(db, 'planner', [a]));
       people.set('editor', await buildStaff(db, 'editor', [a]));

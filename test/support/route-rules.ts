@@ -122,6 +122,14 @@ export function rules(f: Fixtures): Record<string, Case[]> {
     'GET /staff/audit': [{ url: '/staff/audit', expect: staff(200, ['admin', 'planner']) }],
     'GET /staff/audit.csv': [{ url: '/staff/audit.csv', expect: staff(200, ['admin', 'planner']) }],
 
+    // a measure's staff workspace: planners and the editors of the owning departments (1/1 is owned by
+    // the editor's department, 1/2 by the other editor's); everyone else 403, whatever address they guess
+    'GET /staff/measures/:policy/:measure': [
+      { url: '/staff/measures/1/1', expect: { ...staff(200, ['planner', 'editor']) } },
+      { url: '/staff/measures/1/2', expect: { ...staff(200, ['planner', 'editorOther']) } },
+      { url: '/staff/measures/1/99', expect: split(303, 404) },
+    ],
+
     // plan settings (ownership, cross-cutting links): planners edit, administrators read the list
     'GET /staff/plan': [{ url: '/staff/plan', expect: staff(200, ['admin', 'planner']) }],
     'GET /staff/plan/measures/:policy/:measure': [

@@ -3,6 +3,7 @@ import { formPageContext, localPath } from '../../web/context.ts';
 import { UnauthenticatedError } from '../../web/errors.ts';
 import { sendPage } from '../../web/render.ts';
 import { clearSessionCookie, clientIp, setSessionCookie } from '../../web/staff-session.ts';
+import { measuresOfDepartments } from '../plan/plan-settings.service.ts';
 import { abilities } from './accounts.policy.ts';
 import { validateCode, validateNewAccount, validateSignIn } from './accounts.schema.ts';
 import { completeSetup, setupTokenUsable } from './accounts.service.ts';
@@ -219,9 +220,15 @@ export async function accountsRoutes(app: FastifyInstance) {
 
   app.get('/staff', async (request, reply) => {
     const s = requireStaff(request);
+    const measures = await measuresOfDepartments(app.db, app.config.municipality, s.user.departmentIds);
     return sendPage(
       reply,
-      <StaffHomePage ctx={await ctx(request, reply)} user={s.user} can={abilities(s.user)} />,
+      <StaffHomePage
+        ctx={await ctx(request, reply)}
+        user={s.user}
+        can={abilities(s.user)}
+        measures={measures}
+      />,
     );
   });
 

@@ -365,3 +365,57 @@ export async function saveMeasureSettings(
     return { status: 'saved' } as const;
   });
 }
+
+/** A measure as a member of staff sees it in "my measures" and on its workspace. */
+export interface StaffMeasure {
+  policy: PlanNode;
+  measure: PlanNode;
+  owners: MeasureOwners;
+  /** The department ids that own the measure (lead and supporting): what the policy checks. */
+  ownerDepartmentIds: number[];
+  links: CrossCuttingMeasure[];
+}
+
+function staffMeasure(
+  tree: PlanTree,
+  owners: ReadonlyMap<string, MeasureOwners>,
+  policy: PlanNode,
+  measure: PlanNode,
+): StaffMeasure {
+  return {
+    policy,
+    measure,
+    owners: owners.get(measure.path) ?? NO_OWNERS,
+    ownerDepartmentIds: tree.owners.filter((o) => o.path === measure.path).map((o) => o.departmentId),
+    links: linkedMeasures(tree, measure),
+  };
+}
+
+/** The measures of the current plan that any of the departments owns (lead or supporting), in plan order. */
+export async function measuresOfDepartments(
+  db: Db,
+  municipalityCode: string,
+  departmentIds: readonly number[],
+): Promise<StaffMeasure[]> {
+  if (departmentIds.length === 0) return [];
+  const tree = await getCurrentPlan(db, municipalityCode);
+  if (!tree) return [];
+  const mine = new Set(tree.owners.filter((o) => departmentIds.includes(o.departmentId)).map((o) => o.path));
+  if (mine.size === 0) return [];
+  const owners = await publicOwners(db, tree);
+  return tree.policies.flatMap((p) =>
+    p.children.filter((m) => mine.has(m.path)).map((m) => staffMeasure(tree, owners, p, m)),
+  );
+}
+
+/** One measure of the current plan for its staff workspace; null when the address has none. */
+export async function staffMeasureAt(
+  db: Db,
+  municipalityCode: string,
+  path: string,
+): Promise<StaffMeasure | null> {
+  const tree = await getCurrentPlan(db, municipalityCode);
+  const found = tree ? findNodeByPath(tree, path) : null;
+  if (!tree || !found || found.node.kind !== 'measure') return null;
+  return staffMeasure(tree, await publicOwners(db, tree), found.policy, found.node);
+}

@@ -2,6 +2,8 @@ import { formatDate } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { CsrfInput } from '../../../web/forms.tsx';
 import { Layout } from '../../../web/layout.tsx';
+import type { StaffMeasure } from '../../plan/plan-settings.service.ts';
+import { measureName, policyName } from '../../plan/views/common.tsx';
 import type { Abilities } from '../accounts.policy.ts';
 import type { SessionListItem, StaffUser } from '../accounts.types.ts';
 
@@ -20,11 +22,13 @@ export function StaffHomePage({
   ctx,
   user,
   can,
+  measures,
   notice,
 }: {
   ctx: PageContext;
   user: StaffUser;
   can: Abilities;
+  measures: StaffMeasure[];
   notice?: string | undefined;
 }) {
   const { t } = ctx;
@@ -40,7 +44,26 @@ export function StaffHomePage({
       <p>{t('staff.home.welcome', { name: user.displayName, role: t(`role.${user.role}`) })}</p>
       <section aria-labelledby="mine-h">
         <h2 id="mine-h">{t('staff.home.myMeasures')}</h2>
-        <p>{t('staff.home.noMeasures')}</p>
+        {measures.length === 0 ? (
+          <p>{t('staff.home.noMeasures')}</p>
+        ) : (
+          <ul class="related">
+            {measures.map((m) => (
+              <li key={m.measure.path}>
+                <a href={`/staff/measures/${m.measure.path}`}>
+                  {policyName(m.policy)} › {measureName(m.measure)}
+                </a>
+                <span class="tag">
+                  {m.ownerDepartmentIds.length > 0 &&
+                  m.owners.lead &&
+                  user.departmentIds.includes(m.owners.lead.id)
+                    ? t('staff.home.lead')
+                    : t('staff.home.support')}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       {can.manageUsers || can.viewDepartments || can.viewPlanSettings || can.viewAudit ? (
         <section aria-labelledby="manage-h">
