@@ -169,6 +169,6 @@ export function validateUserEdit(body: unknown, t: Translate): Validated<UserEdi
 
 /** The e-mail of the invitation to withdraw (a hidden field of the users list). */
 export function parseInvitationEmail(body: unknown): string | null {
-  const email = normalizeEmail(str((body as Body | undefined)?.email));
+  const email = normalizeEmail(str((body as Body | undefined)?.email).replace(/\p{Cc}/gu, ''));
   return email !== '' && email.length <= 254 ? email : null;
 }

@@ -48,7 +48,10 @@ const TOKYO_OFFSET_MS = 9 * 3600 * 1000;
 function blankToUndefined(nfkc: boolean) {
   return (v: unknown) => {
     if (typeof v !== 'string') return v;
-    const t = (nfkc ? v.normalize('NFKC') : v).replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
+    // Control characters (U+0000 above all, which PostgreSQL refuses in text) never reach a query.
+    const t = (nfkc ? v.normalize('NFKC') : v)
+      .replace(/\p{Cc}/gu, '')
+      .replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
     return t === '' ? undefined : t;
   };
 }
