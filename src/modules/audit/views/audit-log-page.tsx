@@ -194,7 +194,7 @@ function Results({ ctx, values, page, pageSize, canExport }: AuditLogPageProps &
       ) : (
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
         <section class="table-scroll" aria-labelledby="audit-caption" tabIndex={0}>
-          <table>
+          <table class="audit-table">
             <caption id="audit-caption">
               {t('audit.results.caption', {
                 total: count(ctx, page.total),
