@@ -6,6 +6,7 @@ import type { Role } from '../accounts.types.ts';
 import type { Department } from '../admin.service.ts';
 import { AdminNav, Choices, dateTime } from './admin-common.tsx';
 import { departmentChoices, departmentNames, roleChoices } from './admin-users.tsx';
+import { NewAccountFields } from './auth-pages.tsx';
 
 /** Inviting staff (the form, the one-time link) and accepting an invitation (public, by its link). */
 
@@ -222,32 +223,11 @@ export function AcceptInvitationPage({
       />
       <form method="post" action={action} novalidate>
         <CsrfInput token={ctx.csrfToken ?? ''} />
-        <TextInput
+        <NewAccountFields
           t={t}
-          id="displayName"
-          label={t('auth.displayName')}
-          hint={t('admin.accept.nameHint')}
-          autocomplete="name"
           errors={errors}
-          value={values.displayName}
-          maxLength={100}
-        />
-        <TextInput
-          t={t}
-          id="password"
-          label={t('auth.newPassword')}
-          hint={t('auth.passwordHint')}
-          type="password"
-          autocomplete="new-password"
-          errors={errors}
-        />
-        <TextInput
-          t={t}
-          id="confirm"
-          label={t('auth.confirmPassword')}
-          type="password"
-          autocomplete="new-password"
-          errors={errors}
+          displayName={values.displayName}
+          nameHint={t('admin.accept.nameHint')}
         />
         <button type="submit" class="button">
           {t('admin.accept.submit')}

@@ -1,5 +1,6 @@
 import type { PageContext } from '../../../web/context.ts';
 import { CsrfInput, type FieldErrors, FormPageLayout, TextInput } from '../../../web/forms.tsx';
+import type { Translate } from '../../../web/i18n/messages.ts';
 import { Layout } from '../../../web/layout.tsx';
 
 /** The sign-in, second-factor, enrolment and first-administrator pages. */
@@ -188,32 +189,7 @@ export function SetupPage({
           errors={errors}
           value={values.email}
         />
-        <TextInput
-          t={t}
-          id="displayName"
-          label={t('auth.displayName')}
-          autocomplete="name"
-          errors={errors}
-          value={values.displayName}
-          maxLength={100}
-        />
-        <TextInput
-          t={t}
-          id="password"
-          label={t('auth.newPassword')}
-          hint={t('auth.passwordHint')}
-          type="password"
-          autocomplete="new-password"
-          errors={errors}
-        />
-        <TextInput
-          t={t}
-          id="confirm"
-          label={t('auth.confirmPassword')}
-          type="password"
-          autocomplete="new-password"
-          errors={errors}
-        />
+        <NewAccountFields t={t} errors={errors} displayName={values.displayName} />
         <button type="submit" class="button">
           {t('auth.setup.submit')}
         </button>
@@ -230,5 +206,50 @@ export function LinkUnusablePage({ ctx }: { ctx: PageContext }) {
       <h1>{t('auth.link.title')}</h1>
       <p>{t('auth.link.body')}</p>
     </Layout>
+  );
+}
+
+/** Name and new password twice: the fields of the first administrator's and an invitee's account. */
+export function NewAccountFields({
+  t,
+  errors,
+  displayName,
+  nameHint,
+}: {
+  t: Translate;
+  errors: FieldErrors;
+  displayName: string;
+  nameHint?: string;
+}) {
+  return (
+    <>
+      <TextInput
+        t={t}
+        id="displayName"
+        label={t('auth.displayName')}
+        {...(nameHint ? { hint: nameHint } : {})}
+        autocomplete="name"
+        errors={errors}
+        value={displayName}
+        maxLength={100}
+      />
+      <TextInput
+        t={t}
+        id="password"
+        label={t('auth.newPassword')}
+        hint={t('auth.passwordHint')}
+        type="password"
+        autocomplete="new-password"
+        errors={errors}
+      />
+      <TextInput
+        t={t}
+        id="confirm"
+        label={t('auth.confirmPassword')}
+        type="password"
+        autocomplete="new-password"
+        errors={errors}
+      />
+    </>
   );
 }
