@@ -174,11 +174,14 @@ describe('kyoso serve (SQLite, a real process)', () => {
       assert.equal(h.status, 200);
       assert.equal(h.headers.get('x-request-id'), 'test-request-0001');
       // structured logs carry the request id
-      const lines = out.split('\n').filter((l) => l.startsWith('{'));
-      assert.ok(
-        lines.some((l) => JSON.parse(l).reqId === 'test-request-0001'),
-        'JSON log line with the request id',
-      );
+      // the log line may reach the pipe a moment after the response: wait for it (up to 10 s)
+      const logged = () =>
+        out
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .some((l) => l.includes('"reqId":"test-request-0001"'));
+      for (let i = 0; i < 100 && !logged(); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(logged(), 'JSON log line with the request id');
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
