@@ -13,6 +13,9 @@ import { accountsRoutes } from './modules/accounts/accounts.routes.tsx';
 import { instanceSecret } from './modules/accounts/accounts.service.ts';
 import { adminRoutes } from './modules/accounts/admin.routes.tsx';
 import { auditRoutes } from './modules/audit/audit.routes.tsx';
+import { consultationAnswersRoutes } from './modules/consultation/consultation-answers.routes.tsx';
+import { consultationPublicRoutes } from './modules/consultation/consultation-public.routes.tsx';
+import { consultationStaffRoutes } from './modules/consultation/consultation-staff.routes.tsx';
 import { planRoutes } from './modules/plan/plan.routes.tsx';
 import { planSettingsRoutes } from './modules/plan/plan-settings.routes.tsx';
 import { planStaffRoutes } from './modules/plan/plan-staff.routes.tsx';
@@ -116,5 +119,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes);
   await app.register(planSettingsRoutes);
   await app.register(planStaffRoutes);
+  await app.register(consultationPublicRoutes);
+  await app.register(consultationStaffRoutes);
+  await app.register(consultationAnswersRoutes);
   return app;
 }

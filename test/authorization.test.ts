@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from './support/app.ts';
 import { TestBrowser } from './support/browser-session.ts';
+import { buildConsultationFixture } from './support/consultation.ts';
 import { createTestDb, DIALECTS, type TestDb } from './support/db.ts';
 import { ACTORS, type Actor, type Fixtures, rules } from './support/route-rules.ts';
 import { buildDepartment, buildStaff, signInAs, type TestStaff } from './support/staff.ts';
@@ -60,7 +61,12 @@ for (const dialect of DIALECTS) {
       const v = await db.kysely.selectFrom('plan_versions').select('id').executeTakeFirstOrThrow();
       const spareDepartmentId = await buildDepartment(db, '予備課');
       const spareUser = await buildStaff(db, 'committee');
-      fixtures = { versionId: v.id, spareDepartmentId, spareUserId: spareUser.id };
+      fixtures = {
+        versionId: v.id,
+        spareDepartmentId,
+        spareUserId: spareUser.id,
+        consultation: await buildConsultationFixture(db, a),
+      };
     });
     after(async () => {
       await app?.close();

@@ -23,6 +23,7 @@ import { createSetupToken } from '../src/modules/accounts/accounts.service.ts';
 import { AUDIT_FILTER_FIELDS } from '../src/modules/audit/audit.schema.ts';
 import { buildTestApp } from './support/app.ts';
 import { TestBrowser, totpCode } from './support/browser-session.ts';
+import { buildConsultationFixture } from './support/consultation.ts';
 import { createTestDb, DIALECTS, type TestDb } from './support/db.ts';
 import { rules } from './support/route-rules.ts';
 import { TEST_PASSWORD } from './support/staff.ts';
@@ -872,6 +873,7 @@ for (const dialect of DIALECTS) {
         versionId: version.id,
         spareDepartmentId: await departmentOf(CORPUS[0]!),
         spareUserId: spareUser,
+        consultation: await buildConsultationFixture(db, null),
       });
       const getRoutes = app.routeList.filter((r) => r.method === 'GET').map((r) => `GET ${r.url}`);
       assert.deepEqual(

@@ -33,6 +33,7 @@ for (const dialect of DIALECTS) {
         [
           ['0001_plan', 'Success'],
           ['0002_accounts', 'Success'],
+          ['0003_consultation', 'Success'],
         ],
       );
       const created = await tables();
@@ -45,13 +46,18 @@ for (const dialect of DIALECTS) {
         'cross_cutting_links',
         'plan_notes',
         'plan_search_entries',
+        'consultations',
+        'submissions',
+        'opinions',
+        'opinion_groups',
+        'consultation_publications',
       ]) {
         assert.ok(created.includes(t), t);
       }
       assert.deepEqual(await migrateToLatest(db), [], 'nothing pending the second time');
       await migrateDownAll(db);
       assert.deepEqual(
-        (await tables()).filter((t) => !t.startsWith('plan_search_fts')),
+        (await tables()).filter((t) => !t.startsWith('plan_search_fts') && !t.startsWith('opinions_fts')),
         [],
       );
       await migrateToLatest(db);

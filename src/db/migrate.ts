@@ -2,12 +2,14 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 import type { Db, Dialect } from './database.ts';
 import { migration as m0001 } from './migrations/0001_plan.ts';
 import { migration as m0002 } from './migrations/0002_accounts.ts';
+import { migration as m0003 } from './migrations/0003_consultation.ts';
 import type { DualMigration } from './migrations/schema-helpers.ts';
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
 const MIGRATIONS: Record<string, DualMigration> = {
   '0001_plan': m0001,
   '0002_accounts': m0002,
+  '0003_consultation': m0003,
 };
 
 function bind(m: DualMigration, dialect: Dialect): Migration {

@@ -133,3 +133,12 @@ export function snippetAround(s: string, terms: readonly string[], radius = 60):
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+const graphemeSegmenter = new Intl.Segmenter('ja', { granularity: 'grapheme' });
+
+/** Characters as a Japanese reader counts them: grapheme clusters (が with a combining mark is one, 👨‍👩‍👧 one). */
+export function graphemeLength(s: string): number {
+  let n = 0;
+  for (const _ of graphemeSegmenter.segment(s)) n++;
+  return n;
+}

@@ -1,3 +1,8 @@
+import type { ConsultationFixture } from './consultation.ts';
+import { consultationAnswersRules } from './route-rules/consultation-answers.ts';
+import { consultationPublicRules } from './route-rules/consultation-public.ts';
+import { consultationStaffRules } from './route-rules/consultation-staff.ts';
+
 /**
  * The table of every route the app registers: a concrete request for each pattern and the status each
  * actor must get. test/authorization.test.ts walks it; test/csrf.test.ts reuses its requests.
@@ -32,11 +37,18 @@ export interface Fixtures {
   /** A department and a user that are not the actors' own, for the administration routes. */
   spareDepartmentId: number;
   spareUserId: number;
+  /** Public comment: an open consultation on the seed's version, with one web submission of two opinions
+   * (the first on measure 1/1, the second on the plan as a whole), and a group holding the first opinion
+   * assigned to the department that owns measure 1/1 (the editor's). */
+  consultation: ConsultationFixture;
 }
 
 /** Every route pattern, with a concrete request and the expected status per actor. */
 export function rules(f: Fixtures): Record<string, Case[]> {
   return {
+    ...consultationPublicRules(f),
+    ...consultationStaffRules(f),
+    ...consultationAnswersRules(f),
     'GET /static/*': [{ url: '/static/kyoso.css', expect: all(200) }],
     'GET /static/tokens.css': [{ url: '/static/tokens.css', expect: all(200) }],
     'GET /accessibility': [{ url: '/accessibility', expect: all(200) }],

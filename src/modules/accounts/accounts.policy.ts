@@ -14,9 +14,26 @@ export type Resource =
   /** The ownership and cross-cutting links of the plan's measures. */
   | { type: 'plan_settings' }
   /** A measure and what hangs on it (KPIs, evaluations …): owned by departments. */
-  | { type: 'measure'; ownerDepartmentIds: readonly number[] };
+  | { type: 'measure'; ownerDepartmentIds: readonly number[] }
+  /** A public-comment consultation: its settings, triage, grouping and publication. */
+  | { type: 'consultation' }
+  /** A submitter's name, address, e-mail and phone (reading them is audited). */
+  | { type: 'personal_data' }
+  /** The answer (市の考え方) of an opinion group, drafted by the department it is assigned to. */
+  | { type: 'answer'; departmentId: number | null }
+  /** Mail waiting to be sent (holds addresses). */
+  | { type: 'outbox' };
 
-export type Action = 'read' | 'create' | 'update' | 'disable' | 'export' | 'edit';
+export type Action =
+  | 'read'
+  | 'create'
+  | 'update'
+  | 'disable'
+  | 'export'
+  | 'edit'
+  | 'triage'
+  | 'approve'
+  | 'publish';
 
 type Rule = (user: StaffUser, resource: Resource) => boolean;
 
@@ -29,6 +46,12 @@ const allOf =
   (...rules: Rule[]): Rule =>
   (user, resource) =>
     rules.every((r) => r(user, resource));
+
+/** The user belongs to the department the answer is assigned to. */
+const answersFor: Rule = (user, resource) =>
+  resource.type === 'answer' &&
+  resource.departmentId !== null &&
+  user.departmentIds.includes(resource.departmentId);
 
 /** The user belongs to one of the departments that own the measure. */
 const ownsMeasure: Rule = (user, resource) =>
@@ -62,6 +85,22 @@ export const POLICY: { [T in Resource['type']]: Partial<Record<Action, Rule>> } 
     // departments they may be attached to.
     edit: anyOf(role('planner'), allOf(role('editor'), ownsMeasure)),
   },
+  // Public comment: the planning division runs it; departments read the opinions and draft answers for
+  // what is assigned to them; personal data is the planning division's alone.
+  consultation: {
+    read: role('admin', 'planner', 'editor'),
+    create: role('planner'),
+    update: role('planner'),
+    triage: role('planner'),
+    publish: role('planner'),
+  },
+  personal_data: { read: role('planner'), create: role('planner') },
+  answer: {
+    read: role('planner', 'editor'),
+    edit: anyOf(role('planner'), allOf(role('editor'), answersFor)),
+    approve: role('planner'),
+  },
+  outbox: { read: role('admin', 'planner') },
 };
 
 export function can(user: StaffUser | null | undefined, action: Action, resource: Resource): boolean {
@@ -86,6 +125,12 @@ export function abilities(user: StaffUser) {
     viewAudit: can(user, 'read', { type: 'audit' }),
     viewPlanSettings: can(user, 'read', { type: 'plan_settings' }),
     editPlanSettings: can(user, 'update', { type: 'plan_settings' }),
+    viewConsultations: can(user, 'read', { type: 'consultation' }),
+    manageConsultations: can(user, 'update', { type: 'consultation' }),
+    triageOpinions: can(user, 'triage', { type: 'consultation' }),
+    viewPersonalData: can(user, 'read', { type: 'personal_data' }),
+    approveAnswers: can(user, 'approve', { type: 'answer', departmentId: null }),
+    viewOutbox: can(user, 'read', { type: 'outbox' }),
   };
 }
 export type Abilities = ReturnType<typeof abilities>;

@@ -1,5 +1,9 @@
 import { adminMessages } from '../../modules/accounts/admin.messages.ts';
 import { auditMessages } from '../../modules/audit/audit.messages.ts';
+import { consultationMessages } from '../../modules/consultation/consultation.messages.ts';
+import { consultationAnswersMessages } from '../../modules/consultation/consultation-answers.messages.ts';
+import { consultationPublicMessages } from '../../modules/consultation/consultation-public.messages.ts';
+import { consultationStaffMessages } from '../../modules/consultation/consultation-staff.messages.ts';
 import { planSettingsMessages } from '../../modules/plan/plan-settings.messages.ts';
 
 /**
@@ -424,6 +428,10 @@ export const ja = {
   ...adminMessages.ja,
   ...planSettingsMessages.ja,
   ...auditMessages.ja,
+  ...consultationMessages.ja,
+  ...consultationPublicMessages.ja,
+  ...consultationStaffMessages.ja,
+  ...consultationAnswersMessages.ja,
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -433,6 +441,10 @@ export const en: Record<MessageKey, string> = {
   ...adminMessages.en,
   ...planSettingsMessages.en,
   ...auditMessages.en,
+  ...consultationMessages.en,
+  ...consultationPublicMessages.en,
+  ...consultationStaffMessages.en,
+  ...consultationAnswersMessages.en,
 };
 
 export type Locale = 'ja' | 'en';

@@ -65,6 +65,21 @@ export function StaffHomePage({
           </ul>
         )}
       </section>
+      {can.viewConsultations ? (
+        <section aria-labelledby="pc-h">
+          <h2 id="pc-h">{t('consultation.staff.nav')}</h2>
+          <ul>
+            <li>
+              <a href="/staff/consultations">{t('consultation.staff.list')}</a>
+            </li>
+            {can.viewOutbox ? (
+              <li>
+                <a href="/staff/outbox">{t('consultation.outbox.title')}</a>
+              </li>
+            ) : null}
+          </ul>
+        </section>
+      ) : null}
       {can.manageUsers || can.viewDepartments || can.viewPlanSettings || can.viewAudit ? (
         <section aria-labelledby="manage-h">
           <h2 id="manage-h">{t('staff.home.manage')}</h2>
