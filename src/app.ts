@@ -14,6 +14,7 @@ import { instanceSecret } from './modules/accounts/accounts.service.ts';
 import { adminRoutes } from './modules/accounts/admin.routes.tsx';
 import { auditRoutes } from './modules/audit/audit.routes.tsx';
 import { consultationAnswersRoutes } from './modules/consultation/consultation-answers.routes.tsx';
+import { consultationGroupingRoutes } from './modules/consultation/consultation-grouping.routes.tsx';
 import { consultationPublicRoutes } from './modules/consultation/consultation-public.routes.tsx';
 import { consultationStaffRoutes } from './modules/consultation/consultation-staff.routes.tsx';
 import { planRoutes } from './modules/plan/plan.routes.tsx';
@@ -121,6 +122,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(planStaffRoutes);
   await app.register(consultationPublicRoutes);
   await app.register(consultationStaffRoutes);
+  await app.register(consultationGroupingRoutes);
   await app.register(consultationAnswersRoutes);
   return app;
 }

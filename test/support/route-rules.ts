@@ -1,5 +1,6 @@
 import type { ConsultationFixture } from './consultation.ts';
 import { consultationAnswersRules } from './route-rules/consultation-answers.ts';
+import { consultationGroupingRules } from './route-rules/consultation-grouping.ts';
 import { consultationPublicRules } from './route-rules/consultation-public.ts';
 import { consultationStaffRules } from './route-rules/consultation-staff.ts';
 
@@ -48,6 +49,7 @@ export function rules(f: Fixtures): Record<string, Case[]> {
   return {
     ...consultationPublicRules(f),
     ...consultationStaffRules(f),
+    ...consultationGroupingRules(f),
     ...consultationAnswersRules(f),
     'GET /static/*': [{ url: '/static/kyoso.css', expect: all(200) }],
     'GET /static/tokens.css': [{ url: '/static/tokens.css', expect: all(200) }],

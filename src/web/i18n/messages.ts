@@ -2,6 +2,7 @@ import { adminMessages } from '../../modules/accounts/admin.messages.ts';
 import { auditMessages } from '../../modules/audit/audit.messages.ts';
 import { consultationMessages } from '../../modules/consultation/consultation.messages.ts';
 import { consultationAnswersMessages } from '../../modules/consultation/consultation-answers.messages.ts';
+import { consultationGroupingMessages } from '../../modules/consultation/consultation-grouping.messages.ts';
 import { consultationPublicMessages } from '../../modules/consultation/consultation-public.messages.ts';
 import { consultationStaffMessages } from '../../modules/consultation/consultation-staff.messages.ts';
 import { planSettingsMessages } from '../../modules/plan/plan-settings.messages.ts';
@@ -431,6 +432,7 @@ export const ja = {
   ...consultationMessages.ja,
   ...consultationPublicMessages.ja,
   ...consultationStaffMessages.ja,
+  ...consultationGroupingMessages.ja,
   ...consultationAnswersMessages.ja,
 } as const;
 
@@ -444,6 +446,7 @@ export const en: Record<MessageKey, string> = {
   ...consultationMessages.en,
   ...consultationPublicMessages.en,
   ...consultationStaffMessages.en,
+  ...consultationGroupingMessages.en,
   ...consultationAnswersMessages.en,
 };
 
