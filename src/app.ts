@@ -17,6 +17,7 @@ import { consultationAnswersRoutes } from './modules/consultation/consultation-a
 import { consultationGroupingRoutes } from './modules/consultation/consultation-grouping.routes.tsx';
 import { consultationPublicRoutes } from './modules/consultation/consultation-public.routes.tsx';
 import { consultationStaffRoutes } from './modules/consultation/consultation-staff.routes.tsx';
+import { IntakeWriter } from './modules/consultation/intake-writer.ts';
 import { planRoutes } from './modules/plan/plan.routes.tsx';
 import { planSettingsRoutes } from './modules/plan/plan-settings.routes.tsx';
 import { planStaffRoutes } from './modules/plan/plan-staff.routes.tsx';
@@ -38,6 +39,8 @@ declare module 'fastify' {
     clock(): Date;
     /** Every route the app registered (method and URL pattern), read from Fastify's onRoute hook. */
     routeList: Array<{ method: string; url: string }>;
+    /** The durable write path of public-comment submissions (see intake-writer.ts). */
+    intake: IntakeWriter;
   }
 }
 
@@ -84,6 +87,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routeList.push({ method, url: route.url });
+  });
+  const intake = new IntakeWriter(db);
+  app.decorate('intake', intake);
+  app.addHook('onClose', async () => {
+    await intake.close();
   });
   app.decorate('healthCheck', async () => {
     await sql`select 1`.execute(db.kysely);
