@@ -62,3 +62,13 @@ export function formatDate(iso: string | Date, locale: 'ja' | 'en' = 'ja'): stri
   }
   return `${y}年${m}月${day}日（${WEEKDAYS_JA[jst.getUTCDay()]}）`;
 }
+
+/** 2026年12月31日（木）23時59分 in Asia/Tokyo; "31 December 2026, 23:59 JST" in English. */
+export function formatDateTime(iso: string | Date, locale: 'ja' | 'en' = 'ja'): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  const jst = new Date(d.getTime() + 9 * 3600 * 1000);
+  const hh = String(jst.getUTCHours()).padStart(2, '0');
+  const mm = String(jst.getUTCMinutes()).padStart(2, '0');
+  if (locale === 'en') return `${formatDate(d, 'en')}, ${hh}:${mm} JST`;
+  return `${formatDate(d, 'ja')}${jst.getUTCHours()}時${mm}分`;
+}

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { pageContext } from '../../web/context.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import { sendPage } from '../../web/render.ts';
+import { listConsultations } from '../consultation/consultation.service.ts';
 import * as repo from './plan.repository.ts';
 import {
   crossCuttingMatrix,
@@ -42,7 +43,10 @@ export async function planRoutes(app: FastifyInstance) {
   app.get('/', async (request, reply) => {
     const tree = await getCurrentPlan(app.db, municipality);
     if (!tree) return sendPage(reply, <NoPlanPage ctx={pageContext(request, await app.site.name())} />);
-    return sendPage(reply, <TopPage ctx={ctxFor(request, tree)} tree={tree} />);
+    const open = (await listConsultations(app.db, municipality, app.clock())).filter(
+      (c) => c.phase === 'open',
+    );
+    return sendPage(reply, <TopPage ctx={ctxFor(request, tree)} tree={tree} openConsultations={open} />);
   });
 
   app.get('/plan', async (request, reply) => {

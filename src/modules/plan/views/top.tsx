@@ -1,15 +1,46 @@
+import { formatDateTime } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { Layout, Paragraphs } from '../../../web/layout.tsx';
 import type { PlanTree } from '../plan.types.ts';
 import { measureName, PlanMeta, policyName, projectName, StateNotice } from './common.tsx';
 
 /** The top page: the vision, the priority project's introduction, its policies and measures, the cross-cutting measures. */
-export function TopPage({ ctx, tree }: { ctx: PageContext; tree: PlanTree }) {
+/** A consultation open now, announced at the top of the site. */
+export interface OpenConsultationLink {
+  id: number;
+  title: string;
+  closesAt: string;
+}
+
+export function TopPage({
+  ctx,
+  tree,
+  openConsultations = [],
+}: {
+  ctx: PageContext;
+  tree: PlanTree;
+  openConsultations?: readonly OpenConsultationLink[];
+}) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={tree.version.plan.title} section="home">
       <h1>{tree.version.plan.title}</h1>
       <StateNotice ctx={ctx} tree={tree} />
+      {openConsultations.length > 0 ? (
+        <section class="open-consultations" aria-labelledby="open-pc-h">
+          <h2 id="open-pc-h">{t('top.openConsultations')}</h2>
+          <ul>
+            {openConsultations.map((c) => (
+              <li key={c.id}>
+                <a href={`/consultations/${c.id}`}>{c.title}</a>
+                <span class="open-consultations__until">
+                  {t('top.openUntil', { date: formatDateTime(c.closesAt, ctx.locale) })}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {tree.vision ? (
         <section class="vision" aria-labelledby="vision-h">
           <h2 id="vision-h">{t('plan.vision')}</h2>
