@@ -22,6 +22,7 @@ const EnvSchema = z.object({
     .default('352161'),
   KYOSO_SEED: z.enum(['on', 'off']).default('on'),
   KYOSO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  KYOSO_SUBMISSIONS_PER_HOUR: z.coerce.number().int().positive().default(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -37,6 +38,8 @@ export interface Config {
   logLevel: string;
   /** Requests per minute per client address before 429. */
   rateLimitPerMinute: number;
+  /** Public-comment submissions (POST …/submit) per hour per client address before 429. */
+  submissionLimitPerHour: number;
 }
 
 /** Reads the environment; throws a readable error naming the bad variable. */
@@ -56,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seed: e.KYOSO_SEED === 'on',
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.KYOSO_RATE_LIMIT_PER_MINUTE,
+    submissionLimitPerHour: e.KYOSO_SUBMISSIONS_PER_HOUR,
   };
 }

@@ -114,7 +114,7 @@ function templateElements(): Set<string> {
 const ALLOWED_ELEMENTS = templateElements();
 /** Never made by a template (the TOTP QR code's <svg> aside, on its own page). */
 const FORBIDDEN_ELEMENTS = new Set(
-  'script style iframe frame frameset object embed applet img svg math base xmp plaintext noscript template textarea'.split(
+  'script style iframe frame frameset object embed applet img svg math base xmp plaintext noscript template'.split(
     ' ',
   ),
 );
@@ -142,8 +142,10 @@ const RAW_MARKERS = [
   /<object/i,
   /<embed/i,
   /<base/i,
-  /<\/textarea/i,
 ];
+/** A payload's </textarea> shows as more closing tags than the textareas the templates open. */
+const textareaBreakout = (body: string) =>
+  (body.match(/<\/textarea/gi) ?? []).length > (body.match(/<textarea[\s>]/gi) ?? []).length;
 
 const NAMED: Record<string, string> = {
   amp: '&',
@@ -336,6 +338,7 @@ function inspect(
       if (foreignOk && m.source === '<svg') continue;
       if (m.test(body)) problems.push(`raw ${m.source}`);
     }
+    if (textareaBreakout(body)) problems.push('raw </textarea');
     for (const p of RAW_FORMS) if (body.includes(p)) problems.push(`the payload ${label(p)} unescaped`);
     const { tags, problems: structure } = scanHtml(body, foreignOk);
     problems.push(...structure, ...new Set(tags.flatMap((t) => tagProblems(t, foreignOk))));

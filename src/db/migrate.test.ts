@@ -34,6 +34,7 @@ for (const dialect of DIALECTS) {
           ['0001_plan', 'Success'],
           ['0002_accounts', 'Success'],
           ['0003_consultation', 'Success'],
+          ['0004_triage_indexes', 'Success'],
         ],
       );
       const created = await tables();

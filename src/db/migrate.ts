@@ -3,6 +3,7 @@ import type { Db, Dialect } from './database.ts';
 import { migration as m0001 } from './migrations/0001_plan.ts';
 import { migration as m0002 } from './migrations/0002_accounts.ts';
 import { migration as m0003 } from './migrations/0003_consultation.ts';
+import { migration as m0004 } from './migrations/0004_triage_indexes.ts';
 import type { DualMigration } from './migrations/schema-helpers.ts';
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, DualMigration> = {
   '0001_plan': m0001,
   '0002_accounts': m0002,
   '0003_consultation': m0003,
+  '0004_triage_indexes': m0004,
 };
 
 function bind(m: DualMigration, dialect: Dialect): Migration {
