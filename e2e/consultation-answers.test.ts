@@ -95,6 +95,8 @@ describe('answers and the published result in Chromium', () => {
     assert.match(await assertErrorState(e.page, ['draftChange']), /案の修正内容を入力してください/);
     assert.equal(await e.page.locator('#draftChange').getAttribute('aria-invalid'), 'true');
     assert.equal(await e.page.getByLabel('市の考え方').inputValue(), '防災メールでも届けます。', 'kept');
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await e.page.screenshot({ path: path.join(SCREENSHOTS, 'consultation-answer-error.png'), fullPage: true });
 
     await e.page.getByLabel('案の修正内容').fill('施策2に「多様な手段による防災情報の伝達」を加えます。');
     assert.equal(await submit(e.page, e.page.getByRole('button', { name: '承認を依頼する' })), 200);
@@ -160,6 +162,8 @@ describe('answers and the published result in Chromium', () => {
     }
     await checkPage(p, `${base}/publish`);
     assert.match(await textOf(p.page.locator('#readiness-h')), /公表できます。/);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await p.page.screenshot({ path: path.join(SCREENSHOTS, 'consultation-publish.png'), fullPage: true });
     assert.equal(await submit(p.page, p.page.getByRole('button', { name: '結果を公表する' })), 200);
     await checkCurrentPage(p);
     assert.match(await textOf(p.page.locator('.notice')), /第1版として公表しました。/);

@@ -421,6 +421,21 @@ export async function consultationAnswersRoutes(app: FastifyInstance) {
     },
   );
 
+  // A publication never changes, so its files are made once per (consultation, edition) and kept: the
+  // .xlsx of a large result takes seconds to build. A few recent ones are kept, oldest dropped first.
+  const files = new Map<string, Promise<Buffer>>();
+  const FILES_KEPT = 16;
+  function fileOf(key: string, make: () => Promise<Buffer>): Promise<Buffer> {
+    let f = files.get(key);
+    if (!f) {
+      f = make();
+      f.catch(() => files.delete(key));
+      files.set(key, f);
+      while (files.size > FILES_KEPT) files.delete(files.keys().next().value!);
+    }
+    return f;
+  }
+
   const fileBase = (id: number, seq: number) => `consultation-${id}-result-${seq}`;
   const fileBaseJa = (s: { consultation: { id: number }; seq: number }) =>
     `意見募集の結果_${s.consultation.id}_第${s.seq}版`;
@@ -435,14 +450,14 @@ export async function consultationAnswersRoutes(app: FastifyInstance) {
         'content-disposition',
         attachmentDisposition(`${fileBase(id, s.seq)}.csv`, `${fileBaseJa(s)}.csv`),
       )
-      .send(resultCsv(s));
+      .send(await fileOf(`${id}:${s.seq}:csv`, async () => Buffer.from(resultCsv(s), 'utf8')));
   });
 
   app.get<{ Params: { id: string } }>('/consultations/:id/result.xlsx', async (request, reply) => {
     const id = publicId(request.params.id);
     const s = id === null ? null : await getPublishedResult(app.db, municipality, id);
     if (!s || id === null) return notPublished(request, reply, id);
-    const bytes = await resultXlsx(s);
+    const bytes = await fileOf(`${id}:${s.seq}:xlsx`, () => resultXlsx(s));
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header(

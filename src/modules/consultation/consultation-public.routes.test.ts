@@ -136,6 +136,33 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    test('before its start a consultation says when it opens, and takes nothing', async () => {
+      const later = await buildConsultation(db, {
+        title: '後期基本計画（案）への意見募集',
+        opensAt: '2027-04-01T00:00:00.000Z',
+        closesAt: '2027-05-01T15:00:00.000Z',
+      });
+      const b = new TestBrowser(app);
+      const page = await b.get(`/consultations/${later}`);
+      assert.ok(page.body.includes('募集前'), 'phase');
+      assert.ok(
+        page.body.includes(`${formatDateTime('2027-04-01T00:00:00.000Z')}から始まります`),
+        'when it opens',
+      );
+      assert.ok(!page.body.includes('この項目に意見を書く'), 'no comment links');
+      const form = await b.get(`/consultations/${later}/form`);
+      assert.ok(!form.body.includes('<textarea'), 'no form');
+      await b.get(`/consultations/${cid}/form`);
+      const n = await count('submissions');
+      const r = await b.post(`/consultations/${later}/submit`, validForm());
+      assert.equal(r.statusCode, 403, 'refused');
+      assert.ok(
+        r.body.includes(`${formatDateTime('2027-04-01T00:00:00.000Z')}から受け付けます`),
+        'says when',
+      );
+      assert.equal(await count('submissions'), n, 'nothing saved');
+    });
+
     test('the form preselects the section of the link', async () => {
       const b = new TestBrowser(app);
       const r = await b.get(`/consultations/${cid}/form?section=${node11}`);

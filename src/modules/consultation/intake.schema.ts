@@ -199,8 +199,3 @@ export function validateIntake(form: IntakeForm, sections: ReadonlySet<number>, 
     value: { name, address, category: category!, categoryNote, email, phone, opinions },
   };
 }
-
-/** The opinion count as the error message shows it, for the form's re-render. */
-export function filledSlots(form: IntakeForm): number {
-  return form.opinions.filter((o) => trimAll(o.body) !== '').length;
-}

@@ -80,6 +80,15 @@ const THIN: Partial<ExcelJS.Borders> = {
   right: { style: 'thin' },
 };
 
+function styleHeader(row: ExcelJS.Row): void {
+  row.eachCell((cell) => {
+    cell.font = { bold: true };
+    cell.fill = HEADER_FILL;
+    cell.alignment = { wrapText: true, vertical: 'middle' };
+    cell.border = THIN;
+  });
+}
+
 /** The .xlsx of the result, as bytes. */
 export async function resultXlsx(s: ResultSnapshot): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -91,17 +100,14 @@ export async function resultXlsx(s: ResultSnapshot): Promise<Buffer> {
     views: [{ state: 'frozen', ySplit: 1 }],
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
-  table.columns = [
-    { header: RESULT_CSV_HEADER[0], key: 'no', width: 6 },
-    { header: RESULT_CSV_HEADER[1], key: 'section', width: 28 },
-    { header: RESULT_CSV_HEADER[2], key: 'summary', width: 48 },
-    { header: RESULT_CSV_HEADER[3], key: 'answer', width: 60 },
-    { header: RESULT_CSV_HEADER[4], key: 'reflection', width: 16 },
-    { header: RESULT_CSV_HEADER[5], key: 'draftChange', width: 40 },
-    { header: RESULT_CSV_HEADER[6], key: 'opinions', width: 8 },
-  ];
-  s.rows.forEach((r, i) => {
-    table.addRow({
+  // Column styles (wrapped, top-aligned, thin borders) are shared by every cell added after them: far
+  // cheaper than styling cell by cell (10,000 rows in well under the time of the per-cell way).
+  const style: Partial<ExcelJS.Style> = { alignment: { wrapText: true, vertical: 'top' }, border: THIN };
+  const widths = [6, 28, 48, 60, 16, 40, 8];
+  const keys = ['no', 'section', 'summary', 'answer', 'reflection', 'draftChange', 'opinions'];
+  table.columns = RESULT_CSV_HEADER.map((header, i) => ({ header, key: keys[i]!, width: widths[i]!, style }));
+  table.addRows(
+    s.rows.map((r, i) => ({
       no: i + 1,
       section: r.section,
       summary: r.summary,
@@ -109,35 +115,17 @@ export async function resultXlsx(s: ResultSnapshot): Promise<Buffer> {
       reflection: r.reflectionLabel,
       draftChange: r.draftChange,
       opinions: r.opinionCount,
-    });
-  });
-  table.eachRow((row, n) => {
-    row.eachCell({ includeEmpty: true }, (cell) => {
-      cell.alignment = { wrapText: true, vertical: 'top' };
-      cell.border = THIN;
-      if (n === 1) {
-        cell.font = { bold: true };
-        cell.fill = HEADER_FILL;
-      }
-    });
-  });
+    })),
+  );
+  styleHeader(table.getRow(1));
 
   const counts = wb.addWorksheet(RESULT_SHEET_COUNTS);
   counts.columns = [
-    { header: '項目', key: 'label', width: 40 },
-    { header: '値', key: 'value', width: 60 },
+    { header: '項目', key: 'label', width: 40, style },
+    { header: '値', key: 'value', width: 60, style },
   ];
-  for (const [label, value] of resultCountRows(s)) counts.addRow({ label, value });
-  counts.eachRow((row, n) => {
-    row.eachCell({ includeEmpty: true }, (cell) => {
-      cell.alignment = { wrapText: true, vertical: 'top' };
-      cell.border = THIN;
-      if (n === 1) {
-        cell.font = { bold: true };
-        cell.fill = HEADER_FILL;
-      }
-    });
-  });
+  counts.addRows(resultCountRows(s).map(([label, value]) => ({ label, value })));
+  styleHeader(counts.getRow(1));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

@@ -29,6 +29,8 @@ type Q = Kysely<Database> | Transaction<Database>;
 export const TRIAGE_PAGE_SIZE = 50;
 /** Totals above this are shown as 「10,000件以上」: counting every match of a common term costs too much. */
 export const TRIAGE_COUNT_CAP = 10_000;
+/** With a text search, the total is counted up to 1,000 (「1,000件以上」): matching costs more per row. */
+export const TRIAGE_SEARCH_COUNT_CAP = 1_000;
 const MAX_QUERY_CHARS = 200;
 const MAX_TERMS = 10;
 const ID = /^[1-9]\d{0,9}$/;
@@ -208,6 +210,11 @@ export interface TriagePage {
 type OpinionQuery = SelectQueryBuilder<Database, 'opinions', object>;
 
 /** The filters as conditions on `opinions` (without the cursor). */
+/** The terms SQLite answers from the FTS5 trigram index (3+ characters); the shorter ones use LIKE. */
+const ftsTerms = (dialect: Dialect, terms: readonly string[]) =>
+  dialect === 'sqlite' ? terms.filter((t) => [...t].length >= 3) : [];
+
+/** The filters as conditions on `opinions` (without the cursor), except the FTS terms. */
 function filtered(q: OpinionQuery, dialect: Dialect, consultationId: number, f: TriageFilters): OpinionQuery {
   let r = q.where('opinions.consultation_id', '=', consultationId);
   r = f.state === null ? r.where('opinions.state', '!=', 'split') : r.where('opinions.state', '=', f.state);
@@ -219,19 +226,36 @@ function filtered(q: OpinionQuery, dialect: Dialect, consultationId: number, f: 
   else if (f.department !== null) r = r.where('opinions.department_id', '=', f.department);
   if (f.group === 'grouped') r = r.where('opinions.group_id', 'is not', null);
   else if (f.group === 'ungrouped') r = r.where('opinions.group_id', 'is', null);
+  const fts = ftsTerms(dialect, f.terms);
   for (const term of f.terms) {
-    if (dialect === 'sqlite' && [...term].length >= 3) {
-      const phrase = `"${term.replace(/"/g, '""')}"`;
-      r = r.where(
-        sql<boolean>`opinions.id in (select rowid from opinions_fts where opinions_fts match ${phrase})`,
-      );
-    } else {
-      // search_text is already normalised (NFKC, lower case) like the terms; on PostgreSQL the pg_trgm GIN
-      // index serves LIKE '%…%'.
-      r = r.where(sql<boolean>`opinions.search_text like ${`%${escapeLike(term)}%`} escape '\\'`);
-    }
+    if (fts.includes(term)) continue;
+    // search_text is already normalised (NFKC, lower case) like the terms; on PostgreSQL the pg_trgm GIN
+    // index serves LIKE '%…%'.
+    r = r.where(sql<boolean>`opinions.search_text like ${`%${escapeLike(term)}%`} escape '\\'`);
   }
   return r;
+}
+
+/**
+ * The query the page and the count start from. With FTS terms (SQLite), the trigram index drives: its
+ * matches are walked newest first (FTS5 answers ORDER BY rowid DESC itself) and each is looked up by
+ * primary key, so a page of a common term stops after 50 hits instead of collecting every match first.
+ */
+function baseQuery(db: Db, consultationId: number, f: TriageFilters): { q: OpinionQuery; byFts: boolean } {
+  const fts = ftsTerms(db.dialect, f.terms);
+  if (fts.length === 0)
+    return {
+      q: filtered(db.kysely.selectFrom('opinions') as OpinionQuery, db.dialect, consultationId, f),
+      byFts: false,
+    };
+  const expr = fts.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+  const q = db.kysely
+    .selectFrom(sql<{ rowid: number }>`opinions_fts`.as('f'))
+    // CROSS JOIN: SQLite keeps the FTS table as the outer loop
+    .crossJoin('opinions')
+    .where(sql<boolean>`f.opinions_fts match ${expr}`)
+    .where(sql<boolean>`opinions.id = f.rowid`) as unknown as OpinionQuery;
+  return { q: filtered(q, db.dialect, consultationId, f), byFts: true };
 }
 
 /** One page of the list (id descending) with the total, counted up to the cap. */
@@ -242,9 +266,11 @@ export async function listOpinions(
   options: { pageSize?: number; countCap?: number } = {},
 ): Promise<TriagePage> {
   const pageSize = options.pageSize ?? TRIAGE_PAGE_SIZE;
-  const cap = options.countCap ?? TRIAGE_COUNT_CAP;
-  const base = filtered(db.kysely.selectFrom('opinions') as OpinionQuery, db.dialect, consultationId, f);
-  const page = (f.before === null ? base : base.where('opinions.id', '<', f.before))
+  const cap = options.countCap ?? (f.terms.length > 0 ? TRIAGE_SEARCH_COUNT_CAP : TRIAGE_COUNT_CAP);
+  const { q: base, byFts } = baseQuery(db, consultationId, f);
+  const page = (
+    f.before === null ? base : base.where(byFts ? sql.ref('f.rowid') : 'opinions.id', '<', f.before)
+  )
     .select([
       'opinions.id',
       'opinions.submission_id',
@@ -259,7 +285,7 @@ export async function listOpinions(
       'opinions.group_id',
       'opinions.split_from',
     ])
-    .orderBy('opinions.id', 'desc')
+    .orderBy(byFts ? sql`f.rowid` : sql.ref('opinions.id'), 'desc')
     .limit(pageSize + 1);
   const counted = db.kysely
     .selectFrom(
