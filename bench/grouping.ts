@@ -421,10 +421,11 @@ function parent() {
 }
 
 const argv = process.argv.slice(2);
-if (argv[0] === '--child') {
+const isMain = process.argv[1] === fileURLToPath(import.meta.url);
+if (isMain && argv[0] === '--child') {
   await child(argv[1] as 'similarity' | 'full', Number(argv[2]), Number(argv[3]));
-} else if (argv[0] === '--sample') {
+} else if (isMain && argv[0] === '--sample') {
   for (const o of generate(Number(argv[1] ?? 20)).opinions) process.stdout.write(`${o.id}\t${o.text}\n`);
-} else {
+} else if (isMain) {
   parent();
 }

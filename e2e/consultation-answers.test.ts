@@ -96,7 +96,10 @@ describe('answers and the published result in Chromium', () => {
     assert.equal(await e.page.locator('#draftChange').getAttribute('aria-invalid'), 'true');
     assert.equal(await e.page.getByLabel('市の考え方').inputValue(), '防災メールでも届けます。', 'kept');
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await e.page.screenshot({ path: path.join(SCREENSHOTS, 'consultation-answer-error.png'), fullPage: true });
+    await e.page.screenshot({
+      path: path.join(SCREENSHOTS, 'consultation-answer-error.png'),
+      fullPage: true,
+    });
 
     await e.page.getByLabel('案の修正内容').fill('施策2に「多様な手段による防災情報の伝達」を加えます。');
     assert.equal(await submit(e.page, e.page.getByRole('button', { name: '承認を依頼する' })), 200);
