@@ -7,16 +7,18 @@
  * instead (cost about n·log n):
  *
  * 1. identical normalised texts are put together at once (organised campaigns send the same text);
- * 2. each distinct text gets a MinHash signature (SIGNATURE_SIZE seeded hash functions);
+ * 2. each distinct text gets a MinHash signature of SIGNATURE_SIZE values by one-permutation hashing
+ *    (one seeded hash per n-gram, with densification for short texts);
  * 3. LSH banding: the signature is cut into bands of ROWS_PER_BAND values; texts sharing a whole band
  *    land in one bucket and become candidate pairs. In small buckets every pair is a candidate; in large
  *    ones (a campaign of near-duplicates, or a band of very common n-grams) members are sorted by another
  *    band of their signature and each is paired with its next WINDOW neighbours and the bucket's first
- *    member, so the number of candidates stays linear in n;
- * 4. each candidate is checked with the exact Jaccard similarity of the n-gram sets;
- * 5. pairs above the threshold are merged, most similar first (union-find), but two clusters merge only
- *    when their leaders (first members) are themselves similar: this stops chains A≈B≈C≈D from putting
- *    unrelated A and D in one group.
+ *    member, so the number of candidates stays about linear in n;
+ * 4. each candidate pair not yet in one cluster is checked with the exact Jaccard similarity of the
+ *    n-gram sets (pairs inside a cluster cost nothing: a campaign is not compared pair by pair);
+ * 5. pairs above the threshold merge their clusters (union-find), but only when the clusters' leaders
+ *    (their first members) are themselves alike: this stops chains A≈B≈C≈D from putting unrelated A and
+ *    D in one group.
  */
 
 export interface OpinionText {
@@ -44,7 +46,7 @@ export const SIGNATURE_SIZE = 128;
 export const ROWS_PER_BAND = 4;
 const BANDS = SIGNATURE_SIZE / ROWS_PER_BAND;
 /** Buckets up to this size are compared pair by pair. */
-const SMALL_BUCKET = 24;
+const SMALL_BUCKET = 12;
 /** In larger buckets each member is compared with this many following neighbours. */
 const WINDOW = 4;
 
@@ -111,38 +113,60 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
   return inter / (a.length + b.length - inter);
 }
 
-/** Fixed seeds of the hash functions (a small PRNG from a constant): the same signatures on every run. */
-const SEEDS = (() => {
-  let s = 0x6b79736f; // "kyso"
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  const xor = new Uint32Array(SIGNATURE_SIZE);
-  const mul = new Uint32Array(SIGNATURE_SIZE);
-  for (let i = 0; i < SIGNATURE_SIZE; i++) {
-    xor[i] = next();
-    mul[i] = next() | 1;
-  }
-  return { xor, mul };
-})();
+/** The seed of the one hash function of the signatures (fixed: the same signatures on every run). */
+const SIGNATURE_SEED = 0x6b79736f; // "kyso"
+/** log2(SIGNATURE_SIZE): the top bits of a shingle's hash choose its bin. */
+const BIN_BITS = Math.log2(SIGNATURE_SIZE);
+const EMPTY = 0xffffffff;
 
-/** The MinHash signature of a shingle set, written into `out` at `offset`. */
+/**
+ * The MinHash signature of a shingle set by one-permutation hashing with optimal densification
+ * (Shrivastava, ICML 2017): each shingle is hashed once; the top bits choose one of SIGNATURE_SIZE bins and
+ * the bin keeps the smallest remaining bits. An empty bin (short texts) copies the value of the first
+ * non-empty bin of its own fixed pseudo-random probe sequence, so that two texts agree on a bin with
+ * probability equal to their Jaccard similarity, as with SIGNATURE_SIZE independent hash functions, at the
+ * cost of one hash per shingle instead of SIGNATURE_SIZE. Written into `out` at `offset`.
+ */
 function signatureInto(set: Uint32Array, out: Uint32Array, offset: number): void {
-  const { xor, mul } = SEEDS;
-  out.fill(0xffffffff, offset, offset + SIGNATURE_SIZE);
+  out.fill(EMPTY, offset, offset + SIGNATURE_SIZE);
+  if (set.length === 0) return;
+  const shift = 32 - BIN_BITS;
+  const valueMask = (1 << shift) - 1;
   for (let k = 0; k < set.length; k++) {
-    const x = set[k]!;
-    for (let i = 0; i < SIGNATURE_SIZE; i++) {
-      let v = Math.imul(x ^ xor[i]!, mul[i]!);
-      v = (v ^ (v >>> 15)) >>> 0;
-      if (v < out[offset + i]!) out[offset + i] = v;
+    const h = fmix32(set[k]! ^ SIGNATURE_SEED);
+    const bin = offset + (h >>> shift);
+    const v = h & valueMask;
+    if (v < out[bin]!) out[bin] = v;
+  }
+  // densification reads only the bins filled by shingles, never a copied value
+  for (let i = 0; i < SIGNATURE_SIZE; i++) {
+    if (out[offset + i] !== EMPTY) continue;
+    for (let attempt = 1; ; attempt++) {
+      const probe =
+        attempt <= PROBE_LENGTH
+          ? PROBES[i * PROBE_LENGTH + attempt - 1]!
+          : fmix32(Math.imul(i + 1, 0x9e3779b1) ^ attempt) >>> shift;
+      const v = out[offset + probe]!;
+      if (v <= valueMask) {
+        out[offset + i] = v | COPIED;
+        break;
+      }
     }
   }
+  for (let i = 0; i < SIGNATURE_SIZE; i++) out[offset + i] = (out[offset + i]! & ~COPIED) >>> 0;
 }
+
+/** Marks a copied value during densification (values use the low 32 - BIN_BITS bits only). */
+const COPIED = 0x80000000;
+/** The first PROBE_LENGTH bins each empty bin tries, precomputed. */
+const PROBE_LENGTH = 16;
+const PROBES = (() => {
+  const out = new Uint8Array(SIGNATURE_SIZE * PROBE_LENGTH);
+  for (let i = 0; i < SIGNATURE_SIZE; i++)
+    for (let a = 1; a <= PROBE_LENGTH; a++)
+      out[i * PROBE_LENGTH + a - 1] = fmix32(Math.imul(i + 1, 0x9e3779b1) ^ a) >>> (32 - BIN_BITS);
+  return out;
+})();
 
 /** A bucket key from ROWS_PER_BAND signature values (53 bits: two 32-bit mixes). */
 function bandKey(sig: Uint32Array, offset: number): number {
@@ -199,46 +223,9 @@ export function suggestSimilarGroups(
   const sig = new Uint32Array(n * SIGNATURE_SIZE);
   for (let d = 0; d < n; d++) signatureInto(sets[d]!, sig, d * SIGNATURE_SIZE);
 
-  // 3. candidate pairs from the bands
-  const candidates = new Set<number>();
-  const add = (a: number, b: number) => {
-    if (a !== b) candidates.add(a < b ? a * n + b : b * n + a);
-  };
-  for (let band = 0; band < BANDS; band++) {
-    const buckets = new Map<number, number[]>();
-    for (let d = 0; d < n; d++) {
-      const key = bandKey(sig, d * SIGNATURE_SIZE + band * ROWS_PER_BAND);
-      const bucket = buckets.get(key);
-      if (bucket) bucket.push(d);
-      else buckets.set(key, [d]);
-    }
-    for (const bucket of buckets.values()) {
-      if (bucket.length < 2) continue;
-      if (bucket.length <= SMALL_BUCKET) {
-        for (let i = 0; i < bucket.length; i++)
-          for (let j = i + 1; j < bucket.length; j++) add(bucket[i]!, bucket[j]!);
-        continue;
-      }
-      const from = ((band + 1) % BANDS) * ROWS_PER_BAND;
-      bucket.sort((a, b) => compareSignatures(sig, a, b, from));
-      for (let i = 0; i < bucket.length; i++) {
-        add(bucket[0]!, bucket[i]!);
-        for (let w = 1; w <= WINDOW && i + w < bucket.length; w++) add(bucket[i]!, bucket[i + w]!);
-      }
-    }
-  }
-
-  // 4. exact verification
-  const edges: Array<{ a: number; b: number; s: number }> = [];
-  for (const key of candidates) {
-    const a = Math.floor(key / n);
-    const b = key - a * n;
-    const s = jaccard(sets[a]!, sets[b]!);
-    if (s >= threshold) edges.push({ a, b, s });
-  }
-  edges.sort((x, y) => y.s - x.s || x.a - y.a || x.b - y.b);
-
-  // 5. union-find, most similar first, with the leaders' guard
+  // 3–5. candidate pairs from the bands, each checked at once with the exact similarity and merged
+  // (union-find); a pair already in one cluster costs nothing, so a campaign of near-duplicates is not
+  // compared pair by pair
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const size = new Int32Array(n).fill(1);
   const leader = Int32Array.from({ length: n }, (_, i) => i);
@@ -253,16 +240,52 @@ export function suggestSimilarGroups(
     }
     return r;
   };
-  for (const { a, b } of edges) {
+  /** Pairs found below the threshold (not checked again in another band). */
+  const refused = new Set<number>();
+  const consider = (a: number, b: number) => {
     const ra = find(a);
     const rb = find(b);
-    if (ra === rb) continue;
+    if (ra === rb) return;
+    const key = a < b ? a * n + b : b * n + a;
+    if (refused.has(key)) return;
+    if (jaccard(sets[a]!, sets[b]!) < threshold) {
+      refused.add(key);
+      return;
+    }
     const la = leader[ra]!;
     const lb = leader[rb]!;
-    if (jaccard(sets[la]!, sets[lb]!) < leaderThreshold) continue;
+    // the guard against chaining: the two clusters' leaders must be alike too
+    if (
+      !((la === a && lb === b) || (la === b && lb === a)) &&
+      jaccard(sets[la]!, sets[lb]!) < leaderThreshold
+    )
+      return;
     const [big, small] = size[ra]! > size[rb]! || (size[ra] === size[rb] && la < lb) ? [ra, rb] : [rb, ra];
     parent[small] = big;
     size[big]! += size[small]!;
+  };
+  for (let band = 0; band < BANDS; band++) {
+    const buckets = new Map<number, number[]>();
+    for (let d = 0; d < n; d++) {
+      const key = bandKey(sig, d * SIGNATURE_SIZE + band * ROWS_PER_BAND);
+      const bucket = buckets.get(key);
+      if (bucket) bucket.push(d);
+      else buckets.set(key, [d]);
+    }
+    for (const bucket of buckets.values()) {
+      if (bucket.length < 2) continue;
+      if (bucket.length <= SMALL_BUCKET) {
+        for (let i = 0; i < bucket.length; i++)
+          for (let j = i + 1; j < bucket.length; j++) consider(bucket[i]!, bucket[j]!);
+        continue;
+      }
+      const from = ((band + 1) % BANDS) * ROWS_PER_BAND;
+      bucket.sort((a, b) => compareSignatures(sig, a, b, from));
+      for (let i = 0; i < bucket.length; i++) {
+        consider(bucket[0]!, bucket[i]!);
+        for (let w = 1; w <= WINDOW && i + w < bucket.length; w++) consider(bucket[i]!, bucket[i + w]!);
+      }
+    }
   }
 
   // 6. the groups: clusters of distinct texts, with every opinion of each text

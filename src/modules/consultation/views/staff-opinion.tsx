@@ -243,7 +243,13 @@ export function StaffOpinionPage({
               ) : null}
             </div>
             {o.state !== 'excluded' && o.groupId === null ? (
-              <form method="post" action={self} class="pcs-action-form" aria-labelledby="exclude-h" novalidate>
+              <form
+                method="post"
+                action={self}
+                class="pcs-action-form"
+                aria-labelledby="exclude-h"
+                novalidate
+              >
                 <h3 id="exclude-h">{t('pc.staff.opinion.exclude')}</h3>
                 {csrf}
                 {lock}

@@ -239,7 +239,10 @@ export function StaffTriageListPage({
                           <span class="pcs-small"> {t(`consultation.exclusion.${r.exclusionReason}`)}</span>
                         ) : null}
                         {r.groupId !== null ? (
-                          <span class="pcs-small"> {t('pc.staff.triage.grouped.tag', { id: r.groupId })}</span>
+                          <span class="pcs-small">
+                            {' '}
+                            {t('pc.staff.triage.grouped.tag', { id: r.groupId })}
+                          </span>
                         ) : null}
                       </td>
                       <td>
