@@ -129,10 +129,52 @@ function sentence(r: () => number): string {
   return pick(r, variants);
 }
 
+const FACILITIES = [
+  '小学校',
+  '中学校',
+  '公民館',
+  '支所',
+  '駅',
+  '交差点',
+  'バス停',
+  '病院',
+  'スーパー',
+  '保育園',
+  '郵便局',
+  '公園',
+];
+const EVENTS = [
+  '事故が起きそうになりました',
+  '子どもが転んでけがをしました',
+  '雨の日に水があふれていました',
+  'バスに乗れない人がいました',
+  '夜は暗くて歩くのが怖いです',
+  '駐車する場所がなくて困りました',
+  '案内が分かりにくいと聞きました',
+];
+
+/** A line about the writer or a concrete case: what makes a real opinion its own. */
+function personal(r: () => number): string {
+  const place = pick(r, PLACES);
+  const n = 1 + Math.floor(r() * 9);
+  const cases = [
+    () => `私は${20 + Math.floor(r() * 65)}歳で、${place}に${1 + Math.floor(r() * 50)}年住んでいます。`,
+    () =>
+      `${place}${n}丁目の${pick(r, FACILITIES)}の近くで、${1 + Math.floor(r() * 12)}月ごろ${pick(r, EVENTS)}。`,
+    () => `${pick(r, FACILITIES)}まで歩いて${5 + Math.floor(r() * 40)}分かかり、${pick(r, EVENTS)}。`,
+    () =>
+      `家族は${2 + Math.floor(r() * 5)}人で、${pick(r, FACILITIES)}を週に${1 + Math.floor(r() * 6)}回使います。`,
+  ];
+  return pick(r, cases)();
+}
+
 function uniqueOpinion(r: () => number): string {
   const k = 1 + Math.floor(r() * 3);
-  let s = '';
-  for (let i = 0; i < k; i++) s += sentence(r);
+  let s = r() < 0.7 ? personal(r) : '';
+  for (let i = 0; i < k; i++) {
+    s += sentence(r);
+    if (r() < 0.5) s += personal(r);
+  }
   return s;
 }
 
@@ -254,13 +296,20 @@ function quality(groups: Array<{ ids: number[] }>, campaign: Map<number, number>
 async function child(step: 'similarity' | 'full', n: number, runs: number) {
   const { opinions, campaign } = generate(n);
   const times: number[] = [];
+  const cpu: number[] = [];
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   let q: Quality | null = null;
   let suggestions = 0;
   if (step === 'similarity') {
     for (let i = 0; i < runs; i++) {
+      const c0 = cpuMs();
       const t0 = performance.now();
       const groups = suggestSimilarGroups(opinions);
       times.push(performance.now() - t0);
+      cpu.push(cpuMs() - c0);
       q ??= quality(groups, campaign);
       suggestions = groups.length;
     }
@@ -322,9 +371,11 @@ async function child(step: 'similarity' | 'full', n: number, runs: number) {
       const loadMs = performance.now() - load0;
       process.stderr.write(`  loaded ${n} opinions in ${(loadMs / 1000).toFixed(1)} s\n`);
       for (let i = 0; i < runs; i++) {
+        const c0 = cpuMs();
         const t0 = performance.now();
         const run = await suggestGroups(db, consultationId, new Date());
         times.push(performance.now() - t0);
+        cpu.push(cpuMs() - c0);
         suggestions = run.suggestions;
       }
     } finally {
@@ -337,6 +388,9 @@ async function child(step: 'similarity' | 'full', n: number, runs: number) {
     runs,
     times,
     medianMs: median(times),
+    cpu,
+    cpuMedianMs: median(cpu),
+    loadAverage: os.loadavg()[0],
     suggestions,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
     quality: q,
@@ -354,6 +408,9 @@ type Result = {
   runs: number;
   times: number[];
   medianMs: number;
+  cpu: number[];
+  cpuMedianMs: number;
+  loadAverage: number;
   suggestions: number;
   maxRssMB: number;
   quality: Quality | null;
@@ -381,17 +438,17 @@ function parent() {
   const lines: string[] = [];
   const fmt = (ms: number) => (ms / 1000).toFixed(3);
   lines.push(
-    '| step | n | runs | median s | runs s | suggestions | peak RSS MB | campaign recall | purity |',
+    '| step | n | runs | median s (wall) | runs s | median s (CPU) | load avg | suggestions | peak RSS MB | campaign recall | purity |',
   );
-  lines.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+  lines.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
     lines.push(
-      `| ${r.step} | ${r.n.toLocaleString('en')} | ${r.runs} | ${fmt(r.medianMs)} | ${r.times.map(fmt).join(' / ')} | ${r.suggestions.toLocaleString('en')} | ${r.maxRssMB.toFixed(0)} | ${r.quality ? r.quality.campaignRecall.toFixed(3) : ''} | ${r.quality ? r.quality.purity.toFixed(3) : ''} |`,
+      `| ${r.step} | ${r.n.toLocaleString('en')} | ${r.runs} | ${fmt(r.medianMs)} | ${r.times.map(fmt).join(' / ')} | ${fmt(r.cpuMedianMs)} | ${r.loadAverage.toFixed(1)} | ${r.suggestions.toLocaleString('en')} | ${r.maxRssMB.toFixed(0)} | ${r.quality ? r.quality.campaignRecall.toFixed(3) : ''} | ${r.quality ? r.quality.purity.toFixed(3) : ''} |`,
     );
   }
   lines.push('');
-  lines.push('| step | ratio | measured | n·log n | n² |');
-  lines.push('| --- | --- | ---: | ---: | ---: |');
+  lines.push('| step | ratio | measured (wall) | measured (CPU) | n·log n | n² |');
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: |');
   for (const step of ['similarity', 'full']) {
     const rs = results.filter((r) => r.step === step).sort((a, b) => a.n - b.n);
     for (let i = 1; i < rs.length; i++) {
@@ -400,7 +457,7 @@ function parent() {
       const k = b.n / a.n;
       const nlogn = (b.n * Math.log2(b.n)) / (a.n * Math.log2(a.n));
       lines.push(
-        `| ${step} | t(${b.n / 1000}k)/t(${a.n / 1000}k) | ${(b.medianMs / a.medianMs).toFixed(1)} | ${nlogn.toFixed(1)} | ${(k * k).toFixed(0)} |`,
+        `| ${step} | t(${b.n / 1000}k)/t(${a.n / 1000}k) | ${(b.medianMs / a.medianMs).toFixed(1)} | ${(b.cpuMedianMs / a.cpuMedianMs).toFixed(1)} | ${nlogn.toFixed(1)} | ${(k * k).toFixed(0)} |`,
       );
     }
   }

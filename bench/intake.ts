@@ -36,7 +36,7 @@ import { diskCommitRate, type WriterRate, writerRates } from './intake/reference
  *    check fails, or the open-loop run's median accepted/s is below the target.
  *
  * Environment: BENCH_INTAKE_DURATION (s per run, 60), BENCH_INTAKE_RATE (500), BENCH_INTAKE_CONNECTIONS
- * (closed-loop clients, 64), BENCH_INTAKE_WARMUP (s, 5), BENCH_INTAKE_REF (s per reference, 5; 0 skips),
+ * (closed-loop clients, 64), BENCH_INTAKE_WARMUP (s of closed-loop load first, 10), BENCH_INTAKE_REF (s per reference, 5; 0 skips),
  * BENCH_INTAKE_OUT (bench/results/intake.json), BENCH_PIN (auto|off).
  */
 
@@ -51,7 +51,7 @@ const num = (name: string, dflt: number) => {
 const DURATION = num('BENCH_INTAKE_DURATION', 60);
 const RATE = num('BENCH_INTAKE_RATE', 500);
 const CONNECTIONS = num('BENCH_INTAKE_CONNECTIONS', 64);
-const WARMUP = num('BENCH_INTAKE_WARMUP', 5);
+const WARMUP = num('BENCH_INTAKE_WARMUP', 10);
 const REF_SECONDS = num('BENCH_INTAKE_REF', 5);
 const OUT = process.env.BENCH_INTAKE_OUT ?? path.join(ROOT_DIR, 'bench', 'results', 'intake.json');
 const PIN =
@@ -162,7 +162,7 @@ async function main(): Promise<number> {
           server,
           target,
           session,
-          { mode: 'rate', rate: Math.min(RATE, 200), connections: 256, durationSec: WARMUP },
+          { mode: 'closed', connections: CONNECTIONS, durationSec: WARMUP },
           tmp,
         ),
       );

@@ -371,6 +371,11 @@ async function runDialect(dialect: Dialect): Promise<{
       ['search, common term (子育て)', `q=${encodeURIComponent('子育て')}`],
       ['search, rare term (竜王山)', `q=${encodeURIComponent('竜王山')}`],
       ['search, 2 characters (公園)', `q=${encodeURIComponent('公園')}`],
+      // a rare bigram: a LIKE scan reads the whole consultation; the bigram index finds its 91 at once
+      ['search, rare 2 characters (竜王)', `q=${encodeURIComponent('竜王')}`],
+      // a common bigram: the FTS/GIN candidates are many, the scan finds its page and count soon
+      ['search, very common 2 characters (ほし)', `q=${encodeURIComponent('ほし')}`],
+      ['section + common term (子育て)', `section=${node}&q=${encodeURIComponent('子育て')}`],
       ['search, two terms', `q=${encodeURIComponent('図書館 休日')}`],
       ['section + state + search', `section=${node}&state=new&q=${encodeURIComponent('目標')}`],
       ['deep page (middle of the list)', `before=${mid.id}`],

@@ -33,6 +33,7 @@ import {
   applyTriageAction,
   getOpinionDetail,
   getTriageContext,
+  getTriageContextOfConsultation,
   listOpinions,
   MAX_SPLIT_PARTS,
   parseTriageAction,
@@ -451,8 +452,13 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const s = requireStaff(request);
       authorize(s.user, 'read', { type: 'consultation' });
-      const c = await consultationOf(request.params.id);
-      const context = await getTriageContext(app.db, municipality, c.versionId);
+      // the consultation and the filters' options in one round trip (it counts on PostgreSQL)
+      const [c, found] = await Promise.all([
+        consultationOf(request.params.id),
+        getTriageContextOfConsultation(app.db, municipality, idOf(request.params.id)),
+      ]);
+      if (!found) throw new NotFoundError('no such consultation');
+      const context = found;
       const { filters, problems } = parseTriageQuery(request.query, context);
       const page = await listOpinions(app.db, c.id, filters);
       const pc = await ctx(request, reply);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   jaccard,
+  jaccardAtLeast,
   normalizeForSimilarity,
   type OpinionText,
   shingles,
@@ -43,6 +44,22 @@ describe('similarity of opinions (character n-grams, MinHash + LSH)', () => {
     assert.equal(shingles('賛').length, 1, 'one character is its own unigram');
     assert.equal(shingles('').length, 0, 'empty text has no n-grams');
     assert.equal(shingles('𠮷野家').length, 3, 'a character outside the BMP counts once');
+  });
+
+  test('jaccardAtLeast agrees with jaccard, and says -1 below the bound', () => {
+    const texts = [BASE, ...UNRELATED, BASE.replace('公園', '広場'), `${BASE}以上です`];
+    const sets = texts.map((t) => shingles(normalizeForSimilarity(t)));
+    let checked = 0;
+    for (const a of sets)
+      for (const b of sets)
+        for (const t of [0.1, 0.5, 0.8]) {
+          const j = jaccard(a, b);
+          const got = jaccardAtLeast(a, b, t);
+          if (j >= t) assert.ok(Math.abs(got - j) < 1e-12, `${got} = ${j} at ${t}`);
+          else assert.equal(got, -1, `${j} < ${t} gives -1`);
+          checked++;
+        }
+    assert.ok(checked > 100, 'many pairs checked');
   });
 
   test('near-duplicates are grouped: a few characters changed, punctuation, full-width vs half-width', () => {
@@ -114,27 +131,44 @@ describe('similarity of opinions (character n-grams, MinHash + LSH)', () => {
     assert.deepEqual(c, a, 'the same on a second run');
   });
 
-  test('chaining is stopped: A≈B≈C≈D does not put A and D together when they differ', () => {
-    // each step replaces a different part of the sentence; the ends share little
-    const steps = [
-      '公園の整備を進めて子育て世代が住みやすい街にしてほしい',
-      '公園の整備を進めて子育て世代が暮らしやすい町にしてほしいです',
-      '遊具の更新を進めて子育て世代が暮らしやすい町にしてほしいです',
-      '遊具の更新を急いで高齢者も暮らしやすい町にしてほしいです',
-      '遊具の更新を急いで高齢者も集える広場にしてください',
-    ];
-    const first = steps[0]!;
-    const last = steps[steps.length - 1]!;
-    assert.ok(sim(first, last) < 0.2, `the ends differ (${sim(first, last)})`);
-    const groups = suggestSimilarGroups(
-      steps.map((text, i) => ({ id: i + 1, text })),
-      { threshold: 0.3, leaderThreshold: 0.3 },
-    );
+  test('chaining is stopped: each text a small step from the last does not make one group of all', () => {
+    // a chain of texts, each changing the next sixth of the previous one: neighbours are alike, texts
+    // three steps apart share little, so no single leader can be alike both ends
+    const pool = [
+      ...'公園整備遊具更新子育世代住環境防災無線避難所図書館開館時間延長商店街空店舗活用起業支援高齢者福祉介護人材交通駅前駐輪場観光海岸夕日学校教育給食費通学路安全医療救急病院健診下水道路補修空家対策移住定住若者結婚',
+    ].filter((c, i, a) => a.indexOf(c) === i);
+    const length = 36;
+    const steps: string[] = [];
+    let current = pool.slice(0, length);
+    let next = length;
+    for (let k = 0; k < 9; k++) {
+      steps.push(current.join(''));
+      current = [...current];
+      const from = (k * 6) % length;
+      for (let i = from; i < from + 6; i++) current[i] = pool[next++ % pool.length]!;
+    }
+    for (let i = 0; i + 1 < steps.length; i++)
+      assert.ok(
+        sim(steps[i]!, steps[i + 1]!) >= 0.5,
+        `neighbours ${i} and ${i + 1} are alike (${sim(steps[i]!, steps[i + 1]!)})`,
+      );
+    for (let i = 0; i + 3 < steps.length; i++)
+      assert.ok(
+        sim(steps[i]!, steps[i + 3]!) < 0.4,
+        `texts ${i} and ${i + 3} differ (${sim(steps[i]!, steps[i + 3]!)})`,
+      );
+    const groups = suggestSimilarGroups(steps.map((text, i) => ({ id: i + 1, text })));
+    assert.ok(groups.length >= 2, `the chain is cut into several groups: ${JSON.stringify(idsOf(groups))}`);
     for (const g of groups) {
       assert.ok(
-        !(g.ids.includes(1) && g.ids.includes(5)),
-        `no group holds both ends: ${JSON.stringify(g.ids)}`,
+        g.ids.length <= 5,
+        `no group spans more than the leader's neighbourhood: ${JSON.stringify(g.ids)}`,
       );
+      for (const id of g.ids)
+        assert.ok(
+          sim(steps[id - 1]!, steps[g.leader - 1]!) >= 0.4,
+          `member ${id} is alike the leader ${g.leader} of ${JSON.stringify(g.ids)}`,
+        );
     }
   });
 

@@ -11,9 +11,9 @@
  *    (one seeded hash per n-gram, with densification for short texts);
  * 3. LSH banding: the signature is cut into bands of ROWS_PER_BAND values; texts sharing a whole band
  *    land in one bucket and become candidate pairs. In small buckets every pair is a candidate; in large
- *    ones (a campaign of near-duplicates, or a band of very common n-grams) members are sorted by another
- *    band of their signature and each is paired with its next WINDOW neighbours and the bucket's first
- *    member, so the number of candidates stays about linear in n;
+ *    ones (a campaign of near-duplicates, or a band of very common n-grams) members are sorted by the key
+ *    of another band of their signature and each is paired with its next WINDOW neighbours and the
+ *    bucket's first member, so the number of candidates stays about linear in n;
  * 4. each candidate pair not yet in one cluster is checked with the exact Jaccard similarity of the
  *    n-gram sets (pairs inside a cluster cost nothing: a campaign is not compared pair by pair);
  * 5. pairs above the threshold merge their clusters (union-find), but only when the clusters' leaders
@@ -36,19 +36,23 @@ export interface SimilarityOptions {
 export interface SuggestedGroup {
   /** Opinion ids, ascending. */
   ids: number[];
-  /** Mean similarity of the members to the group's leader (its first member), 0..1. */
+  /** The member the others were compared with (the group's representative). */
+  leader: number;
+  /** Mean similarity of the members to the group's leader, 0..1. */
   score: number;
 }
 
 export const DEFAULT_THRESHOLD = 0.5;
 export const DEFAULT_LEADER_THRESHOLD = 0.4;
-export const SIGNATURE_SIZE = 128;
-export const ROWS_PER_BAND = 4;
-const BANDS = SIGNATURE_SIZE / ROWS_PER_BAND;
+export const SIGNATURE_SIZE = 256;
+export const ROWS_PER_BAND = 6;
+const BANDS = Math.floor(SIGNATURE_SIZE / ROWS_PER_BAND);
 /** Buckets up to this size are compared pair by pair. */
-const SMALL_BUCKET = 12;
+const SMALL_BUCKET = 8;
 /** In larger buckets each member is compared with this many following neighbours. */
-const WINDOW = 4;
+const WINDOW = 3;
+/** A candidate whose signatures agree on less than (threshold − this) of their values is not compared exactly. */
+const ESTIMATE_MARGIN = 0.3;
 
 const SEPARATORS = /[\p{P}\p{S}\p{Z}\p{C}\s]/gu;
 
@@ -74,25 +78,65 @@ function fmix32(h: number): number {
  * empty one has no n-grams.
  */
 export function shingles(normalized: string): Uint32Array {
-  const cps: number[] = [];
-  for (const ch of normalized) cps.push(ch.codePointAt(0)!);
-  const out: number[] = [];
-  if (cps.length === 1) out.push(fmix32(cps[0]! ^ 0x9e3779b9));
-  for (let i = 0; i + 1 < cps.length; i++) {
-    const a = cps[i]!;
-    const b = cps[i + 1]!;
-    // bigrams and trigrams hashed with different seeds, so that they never share a value by design
-    out.push(fmix32(Math.imul(a, 0x01000193) ^ fmix32(b ^ 0x2545f491)));
-    if (i + 2 < cps.length) {
-      const c = cps[i + 2]!;
-      out.push(fmix32(Math.imul(a, 0x01000193) ^ fmix32(Math.imul(b, 0x27d4eb2f) ^ fmix32(c ^ 0x165667b1))));
-    }
-  }
-  const arr = Uint32Array.from(out).sort();
+  return ngramSets(normalized).all;
+}
+
+/** The values sorted, without repeats, as a new array (the input is sorted in place). */
+function uniqueSorted(values: Uint32Array): Uint32Array {
+  const arr = values.sort();
   let k = 0;
   for (let i = 0; i < arr.length; i++) if (i === 0 || arr[i] !== arr[k - 1]) arr[k++] = arr[i]!;
   return arr.slice(0, k);
 }
+
+/**
+ * The bigrams and trigrams of a normalised text (`all`, what similarity is measured on), and its trigrams
+ * alone (`sketch`, what the signatures are made of: common two-character pieces such as して, ほし, です
+ * make unrelated opinions look alike and would flood the buckets). A text too short for a trigram is
+ * sketched by what it has.
+ */
+export function ngramSets(normalized: string): { all: Uint32Array; sketch: Uint32Array } {
+  const len = normalized.length;
+  if (scratch.length < 4 * len + 2) scratch = new Uint32Array(4 * len + 2);
+  const all = scratch.subarray(0, 2 * len + 1);
+  const tri = scratch.subarray(2 * len + 1);
+  let na = 0;
+  let nt = 0;
+  // code points, read pairwise so that characters outside the BMP count once
+  let a = -1;
+  let b = -1;
+  let count = 0;
+  for (let i = 0; i < len; i++) {
+    let c = normalized.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < len) {
+      const lo = normalized.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo < 0xe000) {
+        c = (c - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    count++;
+    if (b >= 0) {
+      // bigrams and trigrams hashed with different seeds, so that they never share a value by design
+      all[na++] = fmix32(Math.imul(b, 0x01000193) ^ fmix32(c ^ 0x2545f491));
+      if (a >= 0) {
+        const t = fmix32(
+          Math.imul(a, 0x01000193) ^ fmix32(Math.imul(b, 0x27d4eb2f) ^ fmix32(c ^ 0x165667b1)),
+        );
+        all[na++] = t;
+        tri[nt++] = t;
+      }
+    }
+    a = b;
+    b = c;
+  }
+  if (count === 1) all[na++] = fmix32(b ^ 0x9e3779b9);
+  const allSet = uniqueSorted(all.subarray(0, na));
+  return { all: allSet, sketch: nt > 0 ? uniqueSorted(tri.subarray(0, nt)) : allSet };
+}
+
+/** A buffer reused by {@link ngramSets} (grown as needed). */
+let scratch = new Uint32Array(1024);
 
 /** Exact Jaccard similarity of two sorted unique hash sets (1 for two empty sets is never asked). */
 export function jaccard(a: Uint32Array, b: Uint32Array): number {
@@ -113,11 +157,43 @@ export function jaccard(a: Uint32Array, b: Uint32Array): number {
   return inter / (a.length + b.length - inter);
 }
 
+/**
+ * The Jaccard similarity of two sorted unique hash sets when it is at least `t`, else -1: decided early
+ * when the sizes alone rule it out or when too few elements remain to reach it (most candidate pairs are
+ * refused after a few steps).
+ */
+export function jaccardAtLeast(a: Uint32Array, b: Uint32Array, t: number): number {
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return -1;
+  if (Math.min(la, lb) < t * Math.max(la, lb)) return -1;
+  // inter / (la + lb - inter) >= t  ⇔  inter >= t (la + lb) / (1 + t)
+  const need = (t * (la + lb)) / (1 + t) - 1e-9;
+  let i = 0;
+  let j = 0;
+  let inter = 0;
+  while (i < la && j < lb) {
+    if (inter + Math.min(la - i, lb - j) < need) return -1;
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      inter++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  if (inter < need) return -1;
+  return inter / (la + lb - inter);
+}
+
 /** The seed of the one hash function of the signatures (fixed: the same signatures on every run). */
 const SIGNATURE_SEED = 0x6b79736f; // "kyso"
 /** log2(SIGNATURE_SIZE): the top bits of a shingle's hash choose its bin. */
 const BIN_BITS = Math.log2(SIGNATURE_SIZE);
 const EMPTY = 0xffffffff;
+/** Packs a bucket key (30 bits) and a text's number (up to 2^22 texts) in one exact double. */
+const PACK = 2 ** 22;
 
 /**
  * The MinHash signature of a shingle set by one-permutation hashing with optimal densification
@@ -168,26 +244,23 @@ const PROBES = (() => {
   return out;
 })();
 
-/** A bucket key from ROWS_PER_BAND signature values (53 bits: two 32-bit mixes). */
+/**
+ * A bucket key from ROWS_PER_BAND signature values: 30 bits, so that the key is a small integer (fast in a
+ * Map). Two bands that differ but share a key only make a candidate pair that the checks then refuse.
+ */
 function bandKey(sig: Uint32Array, offset: number): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x1b873593;
-  for (let i = 0; i < ROWS_PER_BAND; i++) {
-    const v = sig[offset + i]!;
-    h1 = fmix32(h1 ^ v);
-    h2 = fmix32(Math.imul(h2, 0x5bd1e995) ^ v);
-  }
-  return h1 * 0x200000 + (h2 & 0x1fffff);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < ROWS_PER_BAND; i++) h = fmix32(Math.imul(h, 0x5bd1e995) ^ sig[offset + i]!);
+  return h & 0x3fffffff;
 }
 
-/** Lexicographic order of two texts' signatures starting at `from` (a band other than the bucket's own). */
-function compareSignatures(sig: Uint32Array, a: number, b: number, from: number): number {
-  for (let k = 0; k < SIGNATURE_SIZE; k++) {
-    const i = (from + k) % SIGNATURE_SIZE;
-    const d = sig[a * SIGNATURE_SIZE + i]! - sig[b * SIGNATURE_SIZE + i]!;
-    if (d !== 0) return d;
-  }
-  return a - b;
+/** The share of signature values two texts agree on: an estimate of their Jaccard similarity. */
+function estimate(sig: Uint32Array, a: number, b: number): number {
+  const oa = a * SIGNATURE_SIZE;
+  const ob = b * SIGNATURE_SIZE;
+  let same = 0;
+  for (let i = 0; i < SIGNATURE_SIZE; i++) if (sig[oa + i] === sig[ob + i]) same++;
+  return same / SIGNATURE_SIZE;
 }
 
 /**
@@ -217,18 +290,20 @@ export function suggestSimilarGroups(
     } else members[at]!.push(o.id);
   }
   const n = texts.length;
-  const sets = texts.map(shingles);
+  const grams = texts.map(ngramSets);
+  const sets = grams.map((g) => g.all);
 
   // 2. signatures
   const sig = new Uint32Array(n * SIGNATURE_SIZE);
-  for (let d = 0; d < n; d++) signatureInto(sets[d]!, sig, d * SIGNATURE_SIZE);
+  for (let d = 0; d < n; d++) signatureInto(grams[d]!.sketch, sig, d * SIGNATURE_SIZE);
 
-  // 3–5. candidate pairs from the bands, each checked at once with the exact similarity and merged
-  // (union-find); a pair already in one cluster costs nothing, so a campaign of near-duplicates is not
-  // compared pair by pair
+  // 3–5. candidate pairs from the bands, each checked at once and merged (union-find). A pair already in
+  // one cluster costs nothing (a campaign of near-duplicates is not compared pair by pair), and a pair whose
+  // signatures already tell it apart is not compared exactly.
   const parent = Int32Array.from({ length: n }, (_, i) => i);
-  const size = new Int32Array(n).fill(1);
   const leader = Int32Array.from({ length: n }, (_, i) => i);
+  /** The members of each cluster, by its root (union by size: each text moves O(log n) times). */
+  const clusterOf: number[][] = Array.from({ length: n }, (_, i) => [i]);
   const find = (x: number): number => {
     let r = x;
     while (parent[r] !== r) r = parent[r]!;
@@ -240,7 +315,8 @@ export function suggestSimilarGroups(
     }
     return r;
   };
-  /** Pairs found below the threshold (not checked again in another band). */
+  const prefilter = threshold - ESTIMATE_MARGIN;
+  /** Pairs of texts (or of their clusters) found not to go together: not checked again in another band. */
   const refused = new Set<number>();
   const consider = (a: number, b: number) => {
     const ra = find(a);
@@ -248,39 +324,56 @@ export function suggestSimilarGroups(
     if (ra === rb) return;
     const key = a < b ? a * n + b : b * n + a;
     if (refused.has(key)) return;
-    if (jaccard(sets[a]!, sets[b]!) < threshold) {
+    if (estimate(sig, a, b) < prefilter || jaccardAtLeast(sets[a]!, sets[b]!, threshold) < 0) {
       refused.add(key);
       return;
     }
-    const la = leader[ra]!;
-    const lb = leader[rb]!;
-    // the guard against chaining: the two clusters' leaders must be alike too
-    if (
-      !((la === a && lb === b) || (la === b && lb === a)) &&
-      jaccard(sets[la]!, sets[lb]!) < leaderThreshold
-    )
-      return;
-    const [big, small] = size[ra]! > size[rb]! || (size[ra] === size[rb] && la < lb) ? [ra, rb] : [rb, ra];
-    parent[small] = big;
-    size[big]! += size[small]!;
-  };
-  for (let band = 0; band < BANDS; band++) {
-    const buckets = new Map<number, number[]>();
-    for (let d = 0; d < n; d++) {
-      const key = bandKey(sig, d * SIGNATURE_SIZE + band * ROWS_PER_BAND);
-      const bucket = buckets.get(key);
-      if (bucket) bucket.push(d);
-      else buckets.set(key, [d]);
+    // the guard against chaining: every member of a group stays alike its leader, so the smaller cluster
+    // joins only if each of its members is alike the larger cluster's leader
+    const big =
+      clusterOf[ra]!.length > clusterOf[rb]!.length ||
+      (clusterOf[ra]!.length === clusterOf[rb]!.length && leader[ra]! < leader[rb]!)
+        ? ra
+        : rb;
+    const small = big === ra ? rb : ra;
+    const lead = sets[leader[big]!]!;
+    for (const m of clusterOf[small]!) {
+      if (jaccardAtLeast(lead, sets[m]!, leaderThreshold) < 0) {
+        refused.add(key);
+        return;
+      }
     }
-    for (const bucket of buckets.values()) {
-      if (bucket.length < 2) continue;
+    parent[small] = big;
+    for (const m of clusterOf[small]!) clusterOf[big]!.push(m);
+    clusterOf[small] = [];
+  };
+  // each band's buckets by sorting (key, text) packed in one number: equal keys come out together, texts
+  // in ascending order (n·log n per band, no hash table)
+  const packed = new Float64Array(n);
+  for (let band = 0; band < BANDS; band++) {
+    for (let d = 0; d < n; d++)
+      packed[d] = bandKey(sig, d * SIGNATURE_SIZE + band * ROWS_PER_BAND) * PACK + d;
+    packed.sort();
+    for (let start = 0; start < n; ) {
+      const key = Math.floor(packed[start]! / PACK);
+      let end = start + 1;
+      while (end < n && Math.floor(packed[end]! / PACK) === key) end++;
+      const size = end - start;
+      const first = start;
+      start = end;
+      if (size < 2) continue;
+      const bucket: number[] = [];
+      for (let i = first; i < end; i++) bucket.push(packed[i]! - key * PACK);
       if (bucket.length <= SMALL_BUCKET) {
         for (let i = 0; i < bucket.length; i++)
           for (let j = i + 1; j < bucket.length; j++) consider(bucket[i]!, bucket[j]!);
         continue;
       }
+      // sorted by the key of the next band, so that the most alike are neighbours
       const from = ((band + 1) % BANDS) * ROWS_PER_BAND;
-      bucket.sort((a, b) => compareSignatures(sig, a, b, from));
+      const order = new Map<number, number>();
+      for (const d of bucket) order.set(d, bandKey(sig, d * SIGNATURE_SIZE + from));
+      bucket.sort((a, b) => order.get(a)! - order.get(b)! || a - b);
       for (let i = 0; i < bucket.length; i++) {
         consider(bucket[0]!, bucket[i]!);
         for (let w = 1; w <= WINDOW && i + w < bucket.length; w++) consider(bucket[i]!, bucket[i + w]!);
@@ -304,7 +397,7 @@ export function suggestSimilarGroups(
     let total = 0;
     for (const d of ds) total += (d === lead ? 1 : jaccard(sets[lead]!, sets[d]!)) * members[d]!.length;
     ids.sort((x, y) => x - y);
-    groups.push({ ids, score: Math.round((total / ids.length) * 1000) / 1000 });
+    groups.push({ ids, leader: members[lead]![0]!, score: Math.round((total / ids.length) * 1000) / 1000 });
   }
   groups.sort((x, y) => y.ids.length - x.ids.length || x.ids[0]! - y.ids[0]!);
   return groups;

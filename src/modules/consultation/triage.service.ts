@@ -70,8 +70,16 @@ export async function getTriageContext(
       .execute(),
     listDepartments(db, municipalityCode),
   ]);
+  return contextOf(version.plan_id, nodes, departments);
+}
+
+function contextOf(
+  planId: number,
+  nodes: Array<{ id: number; path: string; kind: string; label: string; number: string; title: string }>,
+  departments: TriageContext['departments'],
+): TriageContext {
   return {
-    planId: version.plan_id,
+    planId,
     sections: nodes.map((n) => ({
       id: n.id,
       path: n.path,
@@ -80,6 +88,33 @@ export async function getTriageContext(
     })),
     departments,
   };
+}
+
+/**
+ * getTriageContext by the consultation's id, so that a page can read it together with the consultation (one
+ * round trip fewer); null when the municipality has no such consultation.
+ */
+export async function getTriageContextOfConsultation(
+  db: Db,
+  municipalityCode: string,
+  consultationId: number,
+): Promise<TriageContext | null> {
+  const versionOf = db.kysely
+    .selectFrom('consultations')
+    .select('version_id')
+    .where('municipality_code', '=', municipalityCode)
+    .where('id', '=', consultationId);
+  const [version, nodes, departments] = await Promise.all([
+    db.kysely.selectFrom('plan_versions').select('plan_id').where('id', '=', versionOf).executeTakeFirst(),
+    db.kysely
+      .selectFrom('plan_nodes')
+      .select(['id', 'path', 'kind', 'label', 'number', 'title'])
+      .where('version_id', '=', versionOf)
+      .orderBy('id')
+      .execute(),
+    listDepartments(db, municipalityCode),
+  ]);
+  return version ? contextOf(version.plan_id, nodes, departments) : null;
 }
 
 /** The list's filters, cleaned. null = no filter on that field. */
@@ -209,14 +244,108 @@ export interface TriagePage {
 
 type OpinionQuery = SelectQueryBuilder<Database, 'opinions', object>;
 
-/** The filters as conditions on `opinions` (without the cursor). */
-/** The terms SQLite answers from the FTS5 trigram index (3+ characters); the shorter ones use LIKE. */
-const ftsTerms = (dialect: Dialect, terms: readonly string[]) =>
-  dialect === 'sqlite' ? terms.filter((t) => [...t].length >= 3) : [];
+/** Characters (code points) of a term, as the indexes count them. */
+const charCount = (t: string) => [...t].length;
 
-/** The filters as conditions on `opinions` (without the cursor), except the FTS terms. */
-function filtered(q: OpinionQuery, dialect: Dialect, consultationId: number, f: TriageFilters): OpinionQuery {
+/**
+ * How a search is answered. Every term is checked on search_text (normalised like the terms: LIKE, or
+ * strpos for 1–2 characters on PostgreSQL), so the results are exactly those of a plain scan; an index
+ * only narrows the rows checked:
+ * - SQLite: terms of 3+ characters from the FTS5 trigram table `opinions_fts`; else terms of 2 characters
+ *   from the bigram table `opinions_bigram` (migration 0004). That table drives the query (unless another
+ *   filter and too many matches: FTS_DRIVE_MAX).
+ * - PostgreSQL: pg_trgm serves the LIKE of 3+ characters; terms of 2 characters take their candidates from
+ *   the GIN index over `opinion_bigrams(search_text)` (migration 0004) when few: bigramCandidates.
+ * Terms of 1 character are a scan.
+ */
+interface FtsDriver {
+  table: 'opinions_fts' | 'opinions_bigram';
+  expr: string;
+}
+
+function ftsDriver(dialect: Dialect, terms: readonly string[]): FtsDriver | null {
+  if (dialect !== 'sqlite') return null;
+  const tri = terms.filter((t) => charCount(t) >= 3);
+  if (tri.length > 0)
+    return { table: 'opinions_fts', expr: tri.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ') };
+  const bi = terms.filter((t) => charCount(t) === 2);
+  if (bi.length > 0)
+    // the bigram's token: the hex of its UTF-8, as the triggers write it (SQLite's hex())
+    return {
+      table: 'opinions_bigram',
+      expr: bi.map((t) => `"${Buffer.from(t, 'utf8').toString('hex').toUpperCase()}"`).join(' AND '),
+    };
+  return null;
+}
+
+/**
+ * SQLite, a search with another filter: which drives, the FTS table (each match looked up by primary key
+ * until the page and the capped count are found) or the filter's index (each row checked with LIKE)? With
+ * M matches of the text among N opinions, the first reads at most M rows, the second about 1,000 × N / M
+ * before the count reaches its cap: both stay under √(1,000 × N), 10,000 at 100,000 opinions, when the FTS
+ * table drives up to 10,000 matches and the filter's index beyond. (Without another filter the FTS table
+ * always drives: its first 1,000 matches are the count.)
+ */
+const FTS_DRIVE_MAX = 10_000;
+
+const hasFilter = (f: TriageFilters) =>
+  f.state !== null ||
+  f.section !== null ||
+  f.channel !== null ||
+  f.category !== null ||
+  f.department !== null ||
+  f.group !== null;
+
+/**
+ * PostgreSQL, terms of 2 characters: the ids of the consultation's opinions holding all of them, from the
+ * GIN index over opinion_bigrams(search_text), when they are at most PG_BIGRAM_MAX; null when there are more
+ * (or no such term), and the list scans with strpos, which then finds its page and capped count soon. The
+ * number of matches is the planner's estimate (EXPLAIN: the index's statistics of its most common
+ * bigrams; a fraction of a millisecond), so a common bigram costs no index read. The ids are collected in
+ * one bitmap scan: a condition on opinion_bigrams() in the list's own queries would let the planner walk the
+ * list and compute it row by row.
+ */
+/**
+ * The balance of FTS_DRIVE_MAX for PostgreSQL, where each candidate from the GIN index costs a visit to the
+ * table (about twice a row of the scan, measured): √(1,000 × N / 2), 5,000 at 100,000 opinions.
+ */
+const PG_BIGRAM_MAX = 5_000;
+
+async function bigramCandidates(
+  db: Db,
+  consultationId: number,
+  terms: readonly string[],
+): Promise<number[] | null> {
+  if (db.dialect !== 'postgres') return null;
+  const bigrams = terms.filter((t) => charCount(t) === 2);
+  if (bigrams.length === 0) return null;
+  const cond = sql<boolean>`opinion_bigrams(search_text) @> array[${sql.join(bigrams)}]::text[]`;
+  const plan = await sql<{
+    'QUERY PLAN': unknown;
+  }>`explain (format json) select 1 from opinions where ${cond}`.execute(db.kysely);
+  const raw = plan.rows[0]?.['QUERY PLAN'];
+  const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{
+    Plan?: { 'Plan Rows'?: number };
+  }>;
+  const estimate = Number(parsed?.[0]?.Plan?.['Plan Rows'] ?? Number.POSITIVE_INFINITY);
+  if (!(estimate <= PG_BIGRAM_MAX)) return null;
+  const rows = await sql<{
+    id: number;
+  }>`select id from opinions where consultation_id = ${consultationId} and ${cond}`.execute(db.kysely);
+  return rows.rows.map((r) => r.id);
+}
+
+/** The filters as conditions on `opinions` (without the cursor). */
+function filtered(
+  q: OpinionQuery,
+  dialect: Dialect,
+  consultationId: number,
+  f: TriageFilters,
+  candidates: number[] | null,
+): OpinionQuery {
   let r = q.where('opinions.consultation_id', '=', consultationId);
+  // PostgreSQL: the opinions holding every 2-character term, from the bigram index (see bigramCandidates)
+  if (candidates !== null) r = r.where(sql<boolean>`opinions.id = any(${candidates}::integer[])`);
   r = f.state === null ? r.where('opinions.state', '!=', 'split') : r.where('opinions.state', '=', f.state);
   if (f.section === 'whole') r = r.where('opinions.node_id', 'is', null);
   else if (f.section !== null) r = r.where('opinions.node_id', '=', f.section);
@@ -226,36 +355,48 @@ function filtered(q: OpinionQuery, dialect: Dialect, consultationId: number, f: 
   else if (f.department !== null) r = r.where('opinions.department_id', '=', f.department);
   if (f.group === 'grouped') r = r.where('opinions.group_id', 'is not', null);
   else if (f.group === 'ungrouped') r = r.where('opinions.group_id', 'is', null);
-  const fts = ftsTerms(dialect, f.terms);
+  // search_text is already normalised (NFKC, lower case) like the terms
   for (const term of f.terms) {
-    if (fts.includes(term)) continue;
-    // search_text is already normalised (NFKC, lower case) like the terms; on PostgreSQL the pg_trgm GIN
-    // index serves LIKE '%…%'.
-    r = r.where(sql<boolean>`opinions.search_text like ${`%${escapeLike(term)}%`} escape '\\'`);
+    const n = charCount(term);
+    if (dialect === 'postgres' && n < 3)
+      // strpos, not LIKE: pg_trgm has no trigram of 1–2 characters, and a LIKE would tempt the planner to
+      // read its whole index
+      r = r.where(sql<boolean>`strpos(opinions.search_text, ${term}) > 0`);
+    else r = r.where(sql<boolean>`opinions.search_text like ${`%${escapeLike(term)}%`} escape '\\'`);
   }
   return r;
 }
 
 /**
- * The query the page and the count start from. With FTS terms (SQLite), the trigram index drives: its
- * matches are walked newest first (FTS5 answers ORDER BY rowid DESC itself) and each is looked up by
- * primary key, so a page of a common term stops after 50 hits instead of collecting every match first.
+ * The query the page and the count start from. With an FTS table (SQLite), it drives: its matches are
+ * walked newest first (FTS5 answers ORDER BY rowid DESC itself) and each is looked up by primary key, so a
+ * page of a common term stops after 50 hits instead of collecting every match first.
  */
-function baseQuery(db: Db, consultationId: number, f: TriageFilters): { q: OpinionQuery; byFts: boolean } {
-  const fts = ftsTerms(db.dialect, f.terms);
-  if (fts.length === 0)
+function baseQuery(
+  db: Db,
+  consultationId: number,
+  f: TriageFilters,
+  fts: FtsDriver | null,
+  candidates: number[] | null,
+): { q: OpinionQuery; byFts: boolean } {
+  if (fts === null)
     return {
-      q: filtered(db.kysely.selectFrom('opinions') as OpinionQuery, db.dialect, consultationId, f),
+      q: filtered(
+        db.kysely.selectFrom('opinions') as OpinionQuery,
+        db.dialect,
+        consultationId,
+        f,
+        candidates,
+      ),
       byFts: false,
     };
-  const expr = fts.map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
   const q = db.kysely
-    .selectFrom(sql<{ rowid: number }>`opinions_fts`.as('f'))
+    .selectFrom(sql<{ rowid: number }>`${sql.table(fts.table)}`.as('f'))
     // CROSS JOIN: SQLite keeps the FTS table as the outer loop
     .crossJoin('opinions')
-    .where(sql<boolean>`f.opinions_fts match ${expr}`)
+    .where(sql<boolean>`f.${sql.ref(fts.table)} match ${fts.expr}`)
     .where(sql<boolean>`opinions.id = f.rowid`) as unknown as OpinionQuery;
-  return { q: filtered(q, db.dialect, consultationId, f), byFts: true };
+  return { q: filtered(q, db.dialect, consultationId, f, candidates), byFts: true };
 }
 
 /** One page of the list (id descending) with the total, counted up to the cap. */
@@ -267,7 +408,16 @@ export async function listOpinions(
 ): Promise<TriagePage> {
   const pageSize = options.pageSize ?? TRIAGE_PAGE_SIZE;
   const cap = options.countCap ?? (f.terms.length > 0 ? TRIAGE_SEARCH_COUNT_CAP : TRIAGE_COUNT_CAP);
-  const { q: base, byFts } = baseQuery(db, consultationId, f);
+  let fts = ftsDriver(db.dialect, f.terms);
+  if (fts !== null && hasFilter(f)) {
+    // With another filter, an FTS table drives only when its matches are few enough (see FTS_DRIVE_MAX);
+    // counting them, up to that, reads the FTS index alone (well under a millisecond).
+    const m = await sql<{ n: number }>`select count(*) as n from (select rowid from ${sql.table(fts.table)}
+      where ${sql.table(fts.table)} match ${fts.expr} limit ${FTS_DRIVE_MAX + 1})`.execute(db.kysely);
+    if (Number(m.rows[0]?.n ?? 0) > FTS_DRIVE_MAX) fts = null;
+  }
+  const candidates = await bigramCandidates(db, consultationId, f.terms);
+  const { q: base, byFts } = baseQuery(db, consultationId, f, fts, candidates);
   const page = (
     f.before === null ? base : base.where(byFts ? sql.ref('f.rowid') : 'opinions.id', '<', f.before)
   )

@@ -1,10 +1,68 @@
-import { snippetAround } from '../../../shared/text.ts';
+import {
+  highlightSegments,
+  normalizeForSearch,
+  snippetAround,
+  type TextSegment,
+} from '../../../shared/text.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { CsrfInput, ErrorSummary, type FieldErrors } from '../../../web/forms.tsx';
 import { Layout } from '../../../web/layout.tsx';
 import { CATEGORIES, CHANNELS, type Consultation, OPINION_STATES } from '../consultation.types.ts';
 import type { TriageContext, TriageFilters, TriagePage } from '../triage.service.ts';
-import { consultationCrumbs, formatDate, Highlighted, hubPath, sectionName } from './staff-common.tsx';
+import { consultationCrumbs, formatDate, hubPath, sectionName } from './staff-common.tsx';
+
+/**
+ * snippetAround + highlightSegments for a row of the list. Both map the normalised text back to the text
+ * as written, one character at a time (about 0.1 ms a row: 8 ms of a page of 50 with a search). Most text
+ * is already in its search form (Japanese without full-width Latin or half-width kana): then the map is the
+ * identity, and the same snippet and segments come from plain indexOf. Otherwise, the shared functions.
+ */
+export function snippetSegments(body: string, terms: readonly string[], radius: number): TextSegment[] {
+  if (terms.length === 0) return [{ text: snippetAround(body, terms, radius), match: false }];
+  if (normalizeForSearch(body) !== body) return highlightSegments(snippetAround(body, terms, radius), terms);
+  let s = body;
+  const chars = [...body];
+  if (chars.length > radius * 2) {
+    let first = -1;
+    for (const t of terms) {
+      const at = body.indexOf(t);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+    }
+    if (first < 0) s = `${chars.slice(0, radius * 2).join('')}…`;
+    else {
+      const cp = [...body.slice(0, first)].length;
+      const start = Math.max(0, cp - radius);
+      const end = Math.min(chars.length, cp + radius);
+      s = `${start > 0 ? '…' : ''}${chars.slice(start, end).join('')}${end < chars.length ? '…' : ''}`;
+    }
+  }
+  const marks: Array<[number, number]> = [];
+  for (const t of terms) {
+    if (t === '') continue;
+    for (let at = s.indexOf(t); at >= 0; at = s.indexOf(t, at + 1)) marks.push([at, at + t.length]);
+  }
+  if (marks.length === 0) return [{ text: s, match: false }];
+  marks.sort((a, b) => a[0] - b[0]);
+  const out: TextSegment[] = [];
+  let pos = 0;
+  let open: [number, number] | null = null;
+  const flush = () => {
+    if (!open) return;
+    if (open[0] > pos) out.push({ text: s.slice(pos, open[0]), match: false });
+    out.push({ text: s.slice(open[0], open[1]), match: true });
+    pos = open[1];
+  };
+  for (const m of marks) {
+    if (open && m[0] <= open[1]) open[1] = Math.max(open[1], m[1]);
+    else {
+      flush();
+      open = [m[0], m[1]];
+    }
+  }
+  flush();
+  if (pos < s.length) out.push({ text: s.slice(pos), match: false });
+  return out;
+}
 
 /** The filters as a query string (without the cursor unless given). */
 export function triageQuery(f: TriageFilters, before: number | null = null): string {
@@ -214,7 +272,9 @@ export function StaffTriageListPage({
                         <a href={`${base}/${r.id}`}>{r.id}</a>
                       </th>
                       <td class="pcs-body">
-                        <Highlighted text={snippetAround(r.body, f.terms, 80)} terms={f.terms} />
+                        {snippetSegments(r.body, f.terms, 80).map((x, i) =>
+                          x.match ? <mark key={i}>{x.text}</mark> : x.text,
+                        )}
                         {r.splitFrom !== null ? (
                           <span class="tag">{t('pc.staff.triage.splitFrom', { id: r.splitFrom })}</span>
                         ) : null}
