@@ -31,6 +31,30 @@ const pgTypes = {
   },
 };
 
+/** How many prepared statements each SQLite connection keeps (least recently prepared dropped first). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query again; for the short queries of a page, preparing costs as much as running.
+ * Keep the statements by their SQL text and hand a cached one back unless it is still iterating (then a
+ * fresh one is prepared, so concurrent readers never share a busy statement).
+ */
+function cachePreparedStatements(sqlite: SQLite.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, SQLite.Statement>();
+  const cached = (source: string): SQLite.Statement => {
+    const hit = cache.get(source);
+    if (hit && !hit.busy) return hit;
+    const stmt = prepare(source);
+    if (!hit) {
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  };
+  sqlite.prepare = cached as typeof sqlite.prepare;
+}
+
 /** Opens the database named by the URL, with the pragmas Kyoso relies on for SQLite. */
 export function openDatabase(url: string, options: OpenOptions = {}): Db {
   const dialect = dialectOf(url);
@@ -54,6 +78,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
   // A 64 MiB page cache (the default is 2 MiB): the triage list of a consultation with 100,000 opinions
   // reads tens of MB of index and rows; with the default, most of its lookups go back to the OS.
   sqlite.pragma('cache_size = -65536');
+  cachePreparedStatements(sqlite);
   const kysely = new Kysely<Database>({
     dialect: new SqliteDialect({ database: sqlite }),
     ...(log ? { log } : {}),

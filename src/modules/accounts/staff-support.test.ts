@@ -58,8 +58,16 @@ describe('policy', () => {
       viewAudit: false,
       viewPlanSettings: false,
       editPlanSettings: false,
+      viewConsultations: true,
+      manageConsultations: false,
+      triageOpinions: false,
+      viewPersonalData: false,
+      approveAnswers: false,
+      viewOutbox: false,
     });
     assert.equal(abilities(user('planner')).editPlanSettings, true);
+    assert.equal(abilities(user('planner')).viewPersonalData, true, 'planners open submissions');
+    assert.equal(abilities(user('committee')).viewConsultations, false, 'the committee has no part in triage');
     assert.equal(abilities(user('admin')).viewAudit, true);
   });
 });
