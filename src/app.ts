@@ -64,11 +64,42 @@ const TOKENS_CSS = path.join(
   'tokens.css',
 );
 
+/**
+ * Addresses that carry a secret (a public-comment receipt: whoever has it reads the opinions) are logged
+ * with the secret replaced.
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/receipt\/)[^/?#]+/g, '$1[redacted]');
+}
+
+function withRedactedUrls(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger || typeof logger !== 'object') return logger;
+  return {
+    ...logger,
+    serializers: {
+      req: (req: {
+        method: string;
+        url: string;
+        host?: string;
+        ip?: string;
+        socket?: { remotePort?: number };
+      }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+      ...(logger as { serializers?: Record<string, unknown> }).serializers,
+    },
+  } as FastifyServerOptions['logger'];
+}
+
 /** The Fastify app with its plugins and modules registered; does not listen. */
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const { config, db } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: withRedactedUrls(options.logger ?? { level: config.logLevel }),
     // A request id from a trusted proxy is kept (so logs join up); otherwise a new one.
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
