@@ -72,3 +72,14 @@ export function formatDateTime(iso: string | Date, locale: 'ja' | 'en' = 'ja'): 
   if (locale === 'en') return `${formatDate(d, 'en')}, ${hh}:${mm} JST`;
   return `${formatDate(d, 'ja')}${jst.getUTCHours()}時${mm}分`;
 }
+
+/**
+ * The end of a period that ends at `iso` (exclusive), as people write a deadline: an end at midnight Japan
+ * time is the last minute of the day before (「12月31日（木）23時59分まで」, not 「1月1日0時00分まで」).
+ */
+export function formatDeadline(iso: string | Date, locale: 'ja' | 'en' = 'ja'): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  const jst = new Date(d.getTime() + 9 * 3600 * 1000);
+  const midnight = jst.getUTCHours() === 0 && jst.getUTCMinutes() === 0 && jst.getUTCSeconds() === 0;
+  return formatDateTime(midnight ? new Date(d.getTime() - 60_000) : d, locale);
+}

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { formatDateTime } from '../../shared/fiscal-year.ts';
+import { formatDateTime, formatDeadline } from '../../shared/fiscal-year.ts';
 import { formPageContext, pageContext } from '../../web/context.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import type { FieldErrors } from '../../web/forms.tsx';
@@ -180,7 +180,7 @@ export async function consultationPublicRoutes(app: FastifyInstance) {
         body={
           scheduled
             ? t('pc.public.refused.scheduled', { date: formatDateTime(c.opensAt, locale) })
-            : t('pc.public.refused.closed', { date: formatDateTime(c.closesAt, locale) })
+            : t('pc.public.refused.closed', { date: formatDeadline(c.closesAt, locale) })
         }
       />,
       status,

@@ -1,4 +1,4 @@
-import { formatDateTime } from '../../../shared/fiscal-year.ts';
+import { formatDateTime, formatDeadline } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import type { Consultation, ConsultationOverview } from '../consultation.types.ts';
 
@@ -10,7 +10,7 @@ const num = (n: number) => n.toLocaleString('en-US');
 export function periodText(ctx: PageContext, c: Pick<Consultation, 'opensAt' | 'closesAt'>): string {
   return ctx.t('pc.public.periodValue', {
     from: formatDateTime(c.opensAt, ctx.locale),
-    to: formatDateTime(c.closesAt, ctx.locale),
+    to: formatDeadline(c.closesAt, ctx.locale),
   });
 }
 
@@ -31,7 +31,7 @@ export function NotOpenNotice({ ctx, c }: { ctx: PageContext; c: ConsultationOve
     return <p class="pc-notice">{t('pc.public.c.scheduled', { date: formatDateTime(c.opensAt, locale) })}</p>;
   return (
     <div class="pc-notice">
-      <p>{t('pc.public.c.closed', { date: formatDateTime(c.closesAt, locale) })}</p>
+      <p>{t('pc.public.c.closed', { date: formatDeadline(c.closesAt, locale) })}</p>
       {c.phase === 'published' ? (
         <p>
           {t('pc.public.c.published')}{' '}

@@ -1,4 +1,4 @@
-import { formatDateTime } from '../../../shared/fiscal-year.ts';
+import { formatDeadline } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { Layout, Paragraphs } from '../../../web/layout.tsx';
 import type { PlanNode, PlanTree } from '../../plan/plan.types.ts';
@@ -142,7 +142,7 @@ export function PublicConsultationPage({
       </p>
       {c.phase === 'open' ? (
         <p class="pc-notice pc-notice--open">
-          {t('pc.public.c.open', { date: formatDateTime(c.closesAt, ctx.locale) })}
+          {t('pc.public.c.open', { date: formatDeadline(c.closesAt, ctx.locale) })}
         </p>
       ) : (
         <NotOpenNotice ctx={ctx} c={c} />

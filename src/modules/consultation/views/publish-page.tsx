@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from '../../../shared/fiscal-year.ts';
+import { formatDate, formatDeadline } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { CsrfInput, ErrorSummary, errorFor, Field, type FieldErrors } from '../../../web/forms.tsx';
 import { Layout } from '../../../web/layout.tsx';
@@ -59,7 +59,7 @@ export function PublishPage({
         {readiness.ready ? null : (
           <ul class="pc-publish__blockers">
             {readiness.stillOpen ? (
-              <li>{t('pc.publish.stillOpen', { date: formatDateTime(consultation.closesAt, locale) })}</li>
+              <li>{t('pc.publish.stillOpen', { date: formatDeadline(consultation.closesAt, locale) })}</li>
             ) : null}
             {readiness.newOpinions > 0 ? (
               <li>

@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from '../../../shared/fiscal-year.ts';
+import { formatDate, formatDateTime, formatDeadline } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import type { ResultSnapshot } from '../publication.service.ts';
 
@@ -32,7 +32,7 @@ export function ResultMeta({ ctx, s }: { ctx: PageContext; s: ResultSnapshot }) 
       <li>
         {t('pc.result.period', {
           from: formatDateTime(s.consultation.opensAt, locale),
-          to: formatDateTime(s.consultation.closesAt, locale),
+          to: formatDeadline(s.consultation.closesAt, locale),
         })}
       </li>
     </ul>

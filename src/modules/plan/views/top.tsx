@@ -1,4 +1,4 @@
-import { formatDateTime } from '../../../shared/fiscal-year.ts';
+import { formatDeadline } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { Layout, Paragraphs } from '../../../web/layout.tsx';
 import type { PlanTree } from '../plan.types.ts';
@@ -34,7 +34,7 @@ export function TopPage({
               <li key={c.id}>
                 <a href={`/consultations/${c.id}`}>{c.title}</a>
                 <span class="open-consultations__until">
-                  {t('top.openUntil', { date: formatDateTime(c.closesAt, ctx.locale) })}
+                  {t('top.openUntil', { date: formatDeadline(c.closesAt, ctx.locale) })}
                 </span>
               </li>
             ))}
