@@ -67,7 +67,11 @@ describe('policy', () => {
     });
     assert.equal(abilities(user('planner')).editPlanSettings, true);
     assert.equal(abilities(user('planner')).viewPersonalData, true, 'planners open submissions');
-    assert.equal(abilities(user('committee')).viewConsultations, false, 'the committee has no part in triage');
+    assert.equal(
+      abilities(user('committee')).viewConsultations,
+      false,
+      'the committee has no part in triage',
+    );
     assert.equal(abilities(user('admin')).viewAudit, true);
   });
 });

@@ -1,11 +1,16 @@
 import type { Db } from '../../db/database.ts';
-import { normalizeForSearch } from '../../shared/text.ts';
 import type { Translate } from '../../web/i18n/messages.ts';
 import { type AuditActor, recordAudit } from '../audit/audit.service.ts';
 import { isCalendarDate, tokyoDate } from './consultation.schema.ts';
 import { type Consultation, STAFF_CHANNELS } from './consultation.types.ts';
 import { type IntakeForm, type IntakeValue, readIntakeForm, validateIntake } from './intake.schema.ts';
-import { dedupeHash, receiptNumberFor, type Section } from './intake.service.ts';
+import {
+  dedupeHash,
+  existingReceipt,
+  insertSubmission,
+  isUniqueViolation,
+  type Section,
+} from './intake.service.ts';
 import type { IntakeWriter } from './intake-writer.ts';
 
 /**
@@ -93,21 +98,6 @@ export type EntryResult =
   | { status: 'accepted'; submissionId: number; receiptNumber: string }
   | { status: 'duplicate'; receiptNumber: string };
 
-function isUniqueViolation(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
-async function existingReceipt(db: Db, consultationId: number, hash: string): Promise<string | null> {
-  const r = await db.kysely
-    .selectFrom('submissions')
-    .select('receipt_number')
-    .where('consultation_id', '=', consultationId)
-    .where('dedupe_hash', '=', hash)
-    .executeTakeFirst();
-  return r?.receipt_number ?? null;
-}
-
 /** Records a staff-entered submission through the intake writer, audited in the same transaction. */
 export async function enterSubmission(input: {
   db: Db;
@@ -127,76 +117,36 @@ export async function enterSubmission(input: {
   const at = now.toISOString();
   try {
     return await input.intake.run(async (trx) => {
-      const s = await trx
-        .insertInto('submissions')
-        .values({
-          municipality_code: c.municipalityCode,
-          consultation_id: c.id,
-          receipt_number: `pending-${hash}`,
-          channel: value.channel,
-          received_on: value.receivedOn,
-          name: v.name,
-          address: v.address,
-          category: v.category,
-          category_note: v.categoryNote,
-          email: v.email,
-          phone: v.phone,
-          dedupe_hash: hash,
-          receipt_token_hash: null,
-          entered_by: input.actor.userId,
-          created_at: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const receiptNumber = receiptNumberFor(c.id, s.id);
-      await trx
-        .updateTable('submissions')
-        .set({ receipt_number: receiptNumber })
-        .where('id', '=', s.id)
-        .execute();
-      const ids = await trx
-        .insertInto('opinions')
-        .values(
-          v.opinions.map((o, i) => ({
-            municipality_code: c.municipalityCode,
-            consultation_id: c.id,
-            submission_id: s.id,
-            position: i + 1,
-            node_id: o.nodeId,
-            body: o.body,
-            search_text: normalizeForSearch(o.body),
-            exclusion_reason: null,
-            split_from: null,
-            department_id: o.nodeId === null ? null : (lead.get(o.nodeId) ?? null),
-            group_id: null,
-            channel: value.channel,
-            category: v.category,
-            received_on: value.receivedOn,
-            created_at: at,
-            updated_at: at,
-          })),
-        )
-        .returning('id')
-        .execute();
+      const s = await insertSubmission(trx, {
+        consultation: c,
+        value: v,
+        channel: value.channel,
+        receivedOn: value.receivedOn,
+        receiptTokenHash: null,
+        enteredBy: input.actor.userId,
+        leadDepartments: lead,
+        dedupeHash: hash,
+        at,
+      });
       await recordAudit(trx, {
         municipalityCode: c.municipalityCode,
         actor: input.actor,
         action: 'submission.enter',
         resourceType: 'submission',
-        resourceId: s.id,
+        resourceId: s.submissionId,
         before: null,
         // ids, the channel and counts only: never a name, address or text
         after: {
           consultationId: c.id,
-          submissionId: s.id,
+          submissionId: s.submissionId,
           channel: value.channel,
           receivedOn: value.receivedOn,
-          opinionIds: ids.map((r) => r.id),
-          opinionCount: ids.length,
+          opinionIds: s.opinionIds,
+          opinionCount: s.opinionIds.length,
         },
         at,
       });
-      return { status: 'accepted', submissionId: s.id, receiptNumber } as const;
+      return { status: 'accepted', submissionId: s.submissionId, receiptNumber: s.receiptNumber } as const;
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;

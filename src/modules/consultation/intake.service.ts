@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../db/database.ts';
+import type { Transaction } from 'kysely';
+import type { Database, Db } from '../../db/database.ts';
 import { normalizeForSearch } from '../../shared/text.ts';
 import type { Translate } from '../../web/i18n/messages.ts';
 import type { PlanTree } from '../plan/plan.types.ts';
 import { measureName, policyName } from '../plan/views/common.tsx';
 import { isOpenAt } from './consultation.service.ts';
-import type { Consultation } from './consultation.types.ts';
+import type { Channel, Consultation } from './consultation.types.ts';
 import type { IntakeValue } from './intake.schema.ts';
 import type { IntakeWriter } from './intake-writer.ts';
 import { queueMail } from './mail.service.ts';
@@ -76,7 +77,8 @@ export function tokyoDate(at: Date): string {
   return new Date(at.getTime() + 9 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
-function isUniqueViolation(e: unknown): boolean {
+/** A unique-constraint violation on either database (a duplicate submission that raced another). */
+export function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
@@ -97,7 +99,8 @@ export interface SubmitInput {
   receiptMail: (receiptNumber: string) => { subject: string; body: string };
 }
 
-async function existingReceipt(db: Db, consultationId: number, hash: string): Promise<string | null> {
+/** The receipt number of an earlier submission with the same content (dedupe hash), or null. */
+export async function existingReceipt(db: Db, consultationId: number, hash: string): Promise<string | null> {
   const r = await db.kysely
     .selectFrom('submissions')
     .select('receipt_number')
@@ -105,6 +108,87 @@ async function existingReceipt(db: Db, consultationId: number, hash: string): Pr
     .where('dedupe_hash', '=', hash)
     .executeTakeFirst();
   return r?.receipt_number ?? null;
+}
+
+/** One submission to write, from any channel. */
+export interface SubmissionRecord {
+  consultation: Consultation;
+  value: IntakeValue;
+  channel: Channel;
+  /** Asia/Tokyo calendar date received (the postmark date for post). */
+  receivedOn: string;
+  /** sha256 of the receipt page's secret (web submissions). */
+  receiptTokenHash: string | null;
+  /** The member of staff who entered it (paper, fax, e-mail, in person). */
+  enteredBy: number | null;
+  /** The lead department of each section: each opinion is assigned to its section's. */
+  leadDepartments: ReadonlyMap<number, number | null>;
+  dedupeHash: string;
+  at: string;
+}
+
+/**
+ * Writes a submission and its opinions inside the intake job's transaction; the receipt number is
+ * `PC<consultation>-<submission id>` (a unique placeholder first, since the id is known only after the insert).
+ */
+export async function insertSubmission(
+  trx: Transaction<Database>,
+  r: SubmissionRecord,
+): Promise<{ submissionId: number; receiptNumber: string; opinionIds: number[] }> {
+  const c = r.consultation;
+  const v = r.value;
+  const s = await trx
+    .insertInto('submissions')
+    .values({
+      municipality_code: c.municipalityCode,
+      consultation_id: c.id,
+      receipt_number: `pending-${r.dedupeHash}`,
+      channel: r.channel,
+      received_on: r.receivedOn,
+      name: v.name,
+      address: v.address,
+      category: v.category,
+      category_note: v.categoryNote,
+      email: v.email,
+      phone: v.phone,
+      dedupe_hash: r.dedupeHash,
+      receipt_token_hash: r.receiptTokenHash,
+      entered_by: r.enteredBy,
+      created_at: r.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const receiptNumber = receiptNumberFor(c.id, s.id);
+  await trx
+    .updateTable('submissions')
+    .set({ receipt_number: receiptNumber })
+    .where('id', '=', s.id)
+    .execute();
+  const ids = await trx
+    .insertInto('opinions')
+    .values(
+      v.opinions.map((o, i) => ({
+        municipality_code: c.municipalityCode,
+        consultation_id: c.id,
+        submission_id: s.id,
+        position: i + 1,
+        node_id: o.nodeId,
+        body: o.body,
+        search_text: normalizeForSearch(o.body),
+        exclusion_reason: null,
+        split_from: null,
+        department_id: o.nodeId === null ? null : (r.leadDepartments.get(o.nodeId) ?? null),
+        group_id: null,
+        channel: r.channel,
+        category: v.category,
+        received_on: r.receivedOn,
+        created_at: r.at,
+        updated_at: r.at,
+      })),
+    )
+    .returning('id')
+    .execute();
+  return { submissionId: s.id, receiptNumber, opinionIds: ids.map((x) => x.id) };
 }
 
 /** Accepts a web submission: one intake job, resolved once durable. */
@@ -121,53 +205,17 @@ export async function submitWebSubmission(input: SubmitInput): Promise<SubmitRes
   const receivedOn = tokyoDate(now);
   try {
     const receiptNumber = await input.intake.run(async (trx) => {
-      const s = await trx
-        .insertInto('submissions')
-        .values({
-          municipality_code: c.municipalityCode,
-          consultation_id: c.id,
-          // unique placeholder until the id is known
-          receipt_number: `pending-${hash}`,
-          channel: 'web',
-          received_on: receivedOn,
-          name: value.name,
-          address: value.address,
-          category: value.category,
-          category_note: value.categoryNote,
-          email: value.email,
-          phone: value.phone,
-          dedupe_hash: hash,
-          receipt_token_hash: sha256(token),
-          entered_by: null,
-          created_at: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const number = receiptNumberFor(c.id, s.id);
-      await trx.updateTable('submissions').set({ receipt_number: number }).where('id', '=', s.id).execute();
-      await trx
-        .insertInto('opinions')
-        .values(
-          value.opinions.map((o, i) => ({
-            municipality_code: c.municipalityCode,
-            consultation_id: c.id,
-            submission_id: s.id,
-            position: i + 1,
-            node_id: o.nodeId,
-            body: o.body,
-            search_text: normalizeForSearch(o.body),
-            exclusion_reason: null,
-            split_from: null,
-            department_id: o.nodeId === null ? null : (lead.get(o.nodeId) ?? null),
-            group_id: null,
-            channel: 'web',
-            category: value.category,
-            received_on: receivedOn,
-            created_at: at,
-            updated_at: at,
-          })),
-        )
-        .execute();
+      const { submissionId, receiptNumber: number } = await insertSubmission(trx, {
+        consultation: c,
+        value,
+        channel: 'web',
+        receivedOn,
+        receiptTokenHash: sha256(token),
+        enteredBy: null,
+        leadDepartments: lead,
+        dedupeHash: hash,
+        at,
+      });
       if (value.email !== '') {
         const mail = input.receiptMail(number);
         await queueMail(trx, {
@@ -176,7 +224,7 @@ export async function submitWebSubmission(input: SubmitInput): Promise<SubmitRes
           subject: mail.subject,
           body: mail.body,
           relatedType: 'submission',
-          relatedId: String(s.id),
+          relatedId: String(submissionId),
           now,
         });
       }
