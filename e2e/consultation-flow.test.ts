@@ -199,6 +199,10 @@ describe('public comment from end to end in Chromium', () => {
 
   test('the planner enters a paper opinion, then triages', async () => {
     const { page } = p;
+    // the receipt mail waits in the outbox (no SMTP in tests): staff see it there
+    await checkPage(p, '/staff/outbox');
+    assert.ok((await textOf(page.locator('main'))).includes(CANARY.email), 'the receipt mail is queued');
+
     await checkPage(p, `${hub}/entry`);
     await page.locator('#channel').selectOption('post');
     await page.locator('#receivedOn').fill('2026-11-20');

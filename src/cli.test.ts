@@ -58,7 +58,10 @@ for (const dialect of DIALECTS) {
     test('migrate creates the schema', () => {
       const r = kyoso(['migrate'], { DATABASE_URL: db.url });
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /applied: 0001_plan, 0002_accounts, 0003_consultation, 0004_triage_indexes/);
+      assert.match(
+        r.stdout,
+        /applied: 0001_plan, 0002_accounts, 0003_consultation, 0004_triage_indexes, 0005_mail_delivery/,
+      );
       assert.match(kyoso(['migrate'], { DATABASE_URL: db.url }).stdout, /up to date/);
     });
 

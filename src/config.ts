@@ -23,6 +23,15 @@ const EnvSchema = z.object({
   KYOSO_SEED: z.enum(['on', 'off']).default('on'),
   KYOSO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   KYOSO_SUBMISSIONS_PER_HOUR: z.coerce.number().int().positive().default(20),
+  /** smtp://user:pass@host:587 or smtps://…; empty: no delivery, mail stays in the outbox. */
+  KYOSO_SMTP_URL: z
+    .string()
+    .regex(/^(smtps?:\/\/.+)?$/, 'KYOSO_SMTP_URL must be smtp://… or smtps://… (or empty)')
+    .optional(),
+  KYOSO_MAIL_FROM: z
+    .string()
+    .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'KYOSO_MAIL_FROM must be an e-mail address')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,6 +49,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Public-comment submissions (POST …/submit) per hour per client address before 429. */
   submissionLimitPerHour: number;
+  /** SMTP server to deliver the mail outbox through (nodemailer URL); null: mail stays in the outbox. */
+  smtpUrl: string | null;
+  /** The From address of mail Kyoso sends. */
+  mailFrom: string;
 }
 
 /** Reads the environment; throws a readable error naming the bad variable. */
@@ -50,15 +63,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const baseUrl = (e.KYOSO_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? DEFAULT_SQLITE_FILE,
-    baseUrl: (e.KYOSO_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    baseUrl,
     municipality: e.KYOSO_MUNICIPALITY,
     seed: e.KYOSO_SEED === 'on',
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.KYOSO_RATE_LIMIT_PER_MINUTE,
     submissionLimitPerHour: e.KYOSO_SUBMISSIONS_PER_HOUR,
+    smtpUrl: e.KYOSO_SMTP_URL ? e.KYOSO_SMTP_URL : null,
+    mailFrom: e.KYOSO_MAIL_FROM ?? `no-reply@${new URL(baseUrl).hostname}`,
   };
 }

@@ -3,6 +3,7 @@ import { openAndMigrate, seedIfEmpty } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { dialectOf } from './db/connection.ts';
 import { createSetupToken } from './modules/accounts/accounts.service.ts';
+import { startMailDelivery } from './modules/consultation/mail-sender.ts';
 
 /** The one-time address for creating the first administrator. */
 export function setupUrl(baseUrl: string, token: string): string {
@@ -16,6 +17,9 @@ export async function serve(): Promise<void> {
   const app = await build({ config, db });
   if (await seedIfEmpty(db, config)) app.log.info('imported the bundled Sanyo-Onoda plan (first start)');
   const setupToken = await createSetupToken(db, config.municipality, new Date());
+  // With KYOSO_SMTP_URL the mail outbox is delivered (every 5 s); without, mail stays at /staff/outbox.
+  const mailSender = startMailDelivery(config, db, app.log);
+  if (mailSender) app.addHook('onClose', async () => mailSender.stop());
 
   let closing = false;
   const shutdown = async (signal: string) => {

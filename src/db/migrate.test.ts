@@ -35,6 +35,7 @@ for (const dialect of DIALECTS) {
           ['0002_accounts', 'Success'],
           ['0003_consultation', 'Success'],
           ['0004_triage_indexes', 'Success'],
+          ['0005_mail_delivery', 'Success'],
         ],
       );
       const created = await tables();

@@ -104,8 +104,6 @@ const ja = {
     '「{title}」へのご意見を受け付けました。\n\n受付番号：{number}\n受付日時：{at}\n\n{opinions}\n\n寄せられたご意見と市の考え方は、募集の終了後に公表します。個別の回答はいたしません。\nお問い合わせ：{contact}\n\nこのメールは送信専用です。',
   'pc.public.mail.opinion': '■ 意見{n}（{section}）\n{body}',
 
-  'pc.public.outbox.intro':
-    'Kyoso はまだメールを配信しません。受付のお知らせなどのメールは、送信待ちとしてここに保管されます。',
   'pc.public.outbox.personal': '宛先は個人情報です。このページの閲覧は監査ログに記録されます。',
   'pc.public.outbox.none': 'メールはありません。',
   'pc.public.outbox.caption': 'メール（未送信を先に、新しい順に最大{max}件）',
@@ -113,9 +111,11 @@ const ja = {
   'pc.public.outbox.to': '宛先',
   'pc.public.outbox.subject': '件名',
   'pc.public.outbox.state': '状態',
-  'pc.public.outbox.unsent': '未送信',
   'pc.public.outbox.sent': '送信済み（{at}）',
-  'pc.public.outbox.failed': '送信失敗',
+  'pc.public.outbox.smtpOff': 'SMTPが設定されていないため、メールは送信されずここに保管されます。',
+  'pc.public.outbox.smtpOn': 'SMTPで送信します。送信できなかったメールは、時間をおいて再試行します。',
+  'pc.public.outbox.pending': '送信待ち',
+  'pc.public.outbox.error': '送信エラー（再試行します）',
 };
 
 const en: Record<keyof typeof ja, string> = {
@@ -222,8 +222,6 @@ const en: Record<keyof typeof ja, string> = {
     'We have received your opinion on “{title}”.\n\nReceipt number: {number}\nReceived: {at}\n\n{opinions}\n\nThe opinions received and the city’s answers are published after the consultation closes. There are no individual replies.\nContact: {contact}\n\nPlease do not reply to this e-mail.',
   'pc.public.mail.opinion': '■ Opinion {n} ({section})\n{body}',
 
-  'pc.public.outbox.intro':
-    'Kyoso does not deliver mail yet. Receipts and other mail are kept here, waiting to be sent.',
   'pc.public.outbox.personal':
     'The addresses are personal data. Viewing this page is recorded in the audit log.',
   'pc.public.outbox.none': 'There is no mail.',
@@ -232,9 +230,11 @@ const en: Record<keyof typeof ja, string> = {
   'pc.public.outbox.to': 'To',
   'pc.public.outbox.subject': 'Subject',
   'pc.public.outbox.state': 'Status',
-  'pc.public.outbox.unsent': 'Not sent',
   'pc.public.outbox.sent': 'Sent ({at})',
-  'pc.public.outbox.failed': 'Failed',
+  'pc.public.outbox.smtpOff': 'SMTP is not configured, so mail is not sent: it is kept here.',
+  'pc.public.outbox.smtpOn': 'Mail is sent through SMTP. Mail that could not be sent is retried later.',
+  'pc.public.outbox.pending': 'Waiting to be sent',
+  'pc.public.outbox.error': 'Sending failed (will retry)',
 };
 
 export const consultationPublicMessages = { ja, en };

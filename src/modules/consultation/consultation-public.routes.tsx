@@ -387,7 +387,12 @@ export async function consultationPublicRoutes(app: FastifyInstance) {
     );
     return sendPage(
       reply,
-      <OutboxPage ctx={formPageContext(request, reply, await siteName())} mails={mails} max={OUTBOX_MAX} />,
+      <OutboxPage
+        ctx={formPageContext(request, reply, await siteName())}
+        mails={mails}
+        max={OUTBOX_MAX}
+        smtp={app.config.smtpUrl != null}
+      />,
     );
   });
 }

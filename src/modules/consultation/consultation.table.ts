@@ -163,6 +163,11 @@ export interface MailOutboxTable {
   created_at: string;
   sent_at: string | null;
   last_error: string | null;
+  /** 0005: the claim of the sender sending it (mail-sender.ts), and its retries. */
+  claimed_at: string | null;
+  claim_token: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
 }
 
 export interface ConsultationTables {

@@ -3,9 +3,9 @@ import type { Database, Db } from '../../db/database.ts';
 
 /**
  * The mail outbox. Mail is queued in the same transaction as what it tells about, so a receipt mail
- * exists exactly when its submission does. Kyoso does not deliver mail yet (no SMTP sender): a sender
- * would read the rows where sent_at is null and set sent_at or last_error; until then staff read them at
- * /staff/outbox.
+ * exists exactly when its submission does. With KYOSO_SMTP_URL set, mail-sender.ts delivers the rows
+ * where sent_at is null (claiming each, so two processes never send one twice); without it they stay here,
+ * and staff read them at /staff/outbox.
  * The rows hold addresses: only staff with the outbox right see them, and each view is audited.
  */
 

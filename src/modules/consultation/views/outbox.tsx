@@ -4,7 +4,18 @@ import { Layout } from '../../../web/layout.tsx';
 import type { OutboxMail } from '../mail.service.ts';
 
 /** GET /staff/outbox: the mail waiting to be sent (addresses are personal data; the view is audited). */
-export function OutboxPage({ ctx, mails, max }: { ctx: PageContext; mails: OutboxMail[]; max: number }) {
+export function OutboxPage({
+  ctx,
+  mails,
+  max,
+  smtp = false,
+}: {
+  ctx: PageContext;
+  mails: OutboxMail[];
+  max: number;
+  /** Whether KYOSO_SMTP_URL is set (mail is delivered by mail-sender.ts). */
+  smtp?: boolean;
+}) {
   const { t, locale } = ctx;
   const title = t('consultation.outbox.title');
   return (
@@ -18,7 +29,7 @@ export function OutboxPage({ ctx, mails, max }: { ctx: PageContext; mails: Outbo
       ]}
     >
       <h1>{title}</h1>
-      <p>{t('pc.public.outbox.intro')}</p>
+      <p>{t(smtp ? 'pc.public.outbox.smtpOn' : 'pc.public.outbox.smtpOff')}</p>
       <p class="pc-notice">{t('pc.public.outbox.personal')}</p>
       {mails.length === 0 ? (
         <p>{t('pc.public.outbox.none')}</p>
@@ -50,8 +61,8 @@ export function OutboxPage({ ctx, mails, max }: { ctx: PageContext; mails: Outbo
                     {m.sentAt
                       ? t('pc.public.outbox.sent', { at: formatDateTime(m.sentAt, locale) })
                       : m.lastError
-                        ? t('pc.public.outbox.failed')
-                        : t('pc.public.outbox.unsent')}
+                        ? t('pc.public.outbox.error')
+                        : t('pc.public.outbox.pending')}
                   </td>
                 </tr>
               ))}
