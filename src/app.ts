@@ -18,6 +18,10 @@ import { consultationGroupingRoutes } from './modules/consultation/consultation-
 import { consultationPublicRoutes } from './modules/consultation/consultation-public.routes.tsx';
 import { consultationStaffRoutes } from './modules/consultation/consultation-staff.routes.tsx';
 import { IntakeWriter } from './modules/consultation/intake-writer.ts';
+import { kpiPublicRoutes } from './modules/kpi/kpi-public.routes.tsx';
+import { kpiSampleRoutes } from './modules/kpi/kpi-sample.routes.tsx';
+import { kpiStaffRoutes } from './modules/kpi/kpi-staff.routes.tsx';
+import { kpiUploadRoutes } from './modules/kpi/kpi-upload.routes.tsx';
 import { planRoutes } from './modules/plan/plan.routes.tsx';
 import { planSettingsRoutes } from './modules/plan/plan-settings.routes.tsx';
 import { planStaffRoutes } from './modules/plan/plan-staff.routes.tsx';
@@ -128,6 +132,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     await sql`select 1`.execute(db.kysely);
   });
 
+  // The sample-data banner (SiteInfo): one cheap query a minute at most.
+  app.addHook('onRequest', async () => {
+    await app.site.ensureFresh();
+  });
+
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -163,5 +172,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(consultationStaffRoutes);
   await app.register(consultationGroupingRoutes);
   await app.register(consultationAnswersRoutes);
+  await app.register(kpiPublicRoutes);
+  await app.register(kpiStaffRoutes);
+  await app.register(kpiUploadRoutes);
+  await app.register(kpiSampleRoutes);
   return app;
 }

@@ -60,7 +60,7 @@ for (const dialect of DIALECTS) {
       assert.equal(r.code, 0, r.stderr);
       assert.match(
         r.stdout,
-        /applied: 0001_plan, 0002_accounts, 0003_consultation, 0004_triage_indexes, 0005_mail_delivery/,
+        /applied: 0001_plan, 0002_accounts, 0003_consultation, 0004_triage_indexes, 0005_mail_delivery, 0006_kpi/,
       );
       assert.match(kyoso(['migrate'], { DATABASE_URL: db.url }).stdout, /up to date/);
     });

@@ -21,6 +21,7 @@ const EnvSchema = z.object({
     .regex(/^\d{6}$/, 'KYOSO_MUNICIPALITY must be a 6-digit 全国地方公共団体コード')
     .default('352161'),
   KYOSO_SEED: z.enum(['on', 'off']).default('on'),
+  KYOSO_SAMPLE_KPI: z.enum(['on', 'off']).default('on'),
   KYOSO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   KYOSO_SUBMISSIONS_PER_HOUR: z.coerce.number().int().positive().default(20),
   /** smtp://user:pass@host:587 or smtps://…; empty: no delivery, mail stays in the outbox. */
@@ -44,6 +45,8 @@ export interface Config {
   municipality: string;
   /** Import the bundled Sanyo-Onoda plan when the database holds no plan. */
   seed: boolean;
+  /** Load the labelled sample indicators (サンプル値) on first start, while the city has none of its own. */
+  sampleKpi: boolean;
   logLevel: string;
   /** Requests per minute per client address before 429. */
   rateLimitPerMinute: number;
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl,
     municipality: e.KYOSO_MUNICIPALITY,
     seed: e.KYOSO_SEED === 'on',
+    sampleKpi: e.KYOSO_SAMPLE_KPI === 'on',
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.KYOSO_RATE_LIMIT_PER_MINUTE,
     submissionLimitPerHour: e.KYOSO_SUBMISSIONS_PER_HOUR,

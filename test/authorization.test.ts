@@ -10,6 +10,7 @@ import { buildTestApp } from './support/app.ts';
 import { TestBrowser } from './support/browser-session.ts';
 import { buildConsultationFixture } from './support/consultation.ts';
 import { createTestDb, DIALECTS, type TestDb } from './support/db.ts';
+import { buildKpiFixture } from './support/kpi.ts';
 import { ACTORS, type Actor, type Fixtures, rules } from './support/route-rules.ts';
 import { buildDepartment, buildStaff, signInAs, type TestStaff } from './support/staff.ts';
 
@@ -66,6 +67,7 @@ for (const dialect of DIALECTS) {
         spareDepartmentId,
         spareUserId: spareUser.id,
         consultation: await buildConsultationFixture(db, a),
+        kpi: await buildKpiFixture(db),
       };
     });
     after(async () => {

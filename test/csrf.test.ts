@@ -2,6 +2,7 @@
  * Every state-changing route (read from Fastify, via the rules table) refuses a request without a valid
  * CSRF token, with a forged one, or from a foreign Origin, with 403, and nothing in the database changes.
  */
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -10,6 +11,7 @@ import { buildTestApp } from './support/app.ts';
 import { TestBrowser } from './support/browser-session.ts';
 import { buildConsultationFixture } from './support/consultation.ts';
 import { createTestDb, DIALECTS, type TestDb } from './support/db.ts';
+import { buildKpiFixture } from './support/kpi.ts';
 import { type Actor, type Fixtures, rules } from './support/route-rules.ts';
 import { buildDepartment, buildStaff, signInAs, type TestStaff } from './support/staff.ts';
 
@@ -73,6 +75,7 @@ for (const dialect of DIALECTS) {
         spareDepartmentId,
         spareUserId: spareUser.id,
         consultation: await buildConsultationFixture(db, null),
+        kpi: await buildKpiFixture(db),
       };
     });
     after(async () => {

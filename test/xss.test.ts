@@ -13,6 +13,7 @@
  * the sessions page shows. A payload that makes the server fail (a 5xx, a CSV download that breaks off)
  * is not XSS: the error page is inspected like any other, and the last test lists such failures.
  */
+
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,7 @@ import { buildTestApp } from './support/app.ts';
 import { TestBrowser, totpCode } from './support/browser-session.ts';
 import { buildConsultationFixture } from './support/consultation.ts';
 import { createTestDb, DIALECTS, type TestDb } from './support/db.ts';
+import { buildKpiFixture } from './support/kpi.ts';
 import { rules } from './support/route-rules.ts';
 import { TEST_PASSWORD } from './support/staff.ts';
 
@@ -877,6 +879,7 @@ for (const dialect of DIALECTS) {
         spareDepartmentId: await departmentOf(CORPUS[0]!),
         spareUserId: spareUser,
         consultation: await buildConsultationFixture(db, null),
+        kpi: await buildKpiFixture(db),
       });
       const getRoutes = app.routeList.filter((r) => r.method === 'GET').map((r) => `GET ${r.url}`);
       assert.deepEqual(

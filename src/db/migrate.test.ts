@@ -36,6 +36,7 @@ for (const dialect of DIALECTS) {
           ['0003_consultation', 'Success'],
           ['0004_triage_indexes', 'Success'],
           ['0005_mail_delivery', 'Success'],
+          ['0006_kpi', 'Success'],
         ],
       );
       const created = await tables();

@@ -5,6 +5,7 @@ import { migration as m0002 } from './migrations/0002_accounts.ts';
 import { migration as m0003 } from './migrations/0003_consultation.ts';
 import { migration as m0004 } from './migrations/0004_triage_indexes.ts';
 import { migration as m0005 } from './migrations/0005_mail_delivery.ts';
+import { migration as m0006 } from './migrations/0006_kpi.ts';
 import type { DualMigration } from './migrations/schema-helpers.ts';
 
 /** Every migration, in order. Names are permanent: never rename one that has shipped. */
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, DualMigration> = {
   '0003_consultation': m0003,
   '0004_triage_indexes': m0004,
   '0005_mail_delivery': m0005,
+  '0006_kpi': m0006,
 };
 
 function bind(m: DualMigration, dialect: Dialect): Migration {

@@ -15,6 +15,8 @@ export interface PageContext {
   staff: { displayName: string; role: string } | null;
   /** The CSRF token for forms on the page (staff pages and every page with a POST form). */
   csrfToken: string | null;
+  /** Sample indicator data (サンプル値) exists: every page shows the banner. */
+  sampleData?: boolean;
 }
 
 export const LANG_COOKIE = 'lang';
@@ -36,6 +38,7 @@ export function pageContext(request: FastifyRequest, municipalityName: string): 
     requestId: String(request.id),
     staff: s?.session.mfaPassed ? { displayName: s.user.displayName, role: s.user.role } : null,
     csrfToken: null,
+    sampleData: request.server.site?.sampleActive ?? false,
   };
 }
 

@@ -15,7 +15,7 @@ interface LayoutProps {
   /** Breadcrumbs below the top page (the top page itself has none). */
   crumbs?: Crumb[];
   /** Which main-menu entry is current. */
-  section?: 'home' | 'plan' | 'cross' | 'consultations' | 'search' | 'staff' | 'other';
+  section?: 'home' | 'plan' | 'cross' | 'dashboard' | 'consultations' | 'search' | 'staff' | 'other';
   children: ComponentChildren;
 }
 
@@ -31,6 +31,7 @@ export function Layout({ ctx, title, error, crumbs, section = 'other', children 
     { key: 'home', href: '/', label: t('nav.home') },
     { key: 'plan', href: '/plan', label: t('nav.plan') },
     { key: 'cross', href: '/plan/cross-cutting', label: t('nav.crossCutting') },
+    { key: 'dashboard', href: '/dashboard', label: t('nav.dashboard') },
     { key: 'consultations', href: '/consultations', label: t('nav.consultations') },
     { key: 'search', href: '/search', label: t('nav.search') },
     ...(ctx.staff ? [{ key: 'staff' as const, href: '/staff', label: t('nav.staff') }] : []),
@@ -106,6 +107,14 @@ export function Layout({ ctx, title, error, crumbs, section = 'other', children 
             </ul>
           </nav>
         </header>
+        {ctx.sampleData ? (
+          <aside class="sample-banner" aria-label={t('kpi.sample.bannerLabel')}>
+            <p>
+              <strong>{t('kpi.sample.bannerTitle')}</strong> {t('kpi.sample.bannerText')}{' '}
+              <a href="/dashboard/about#sample">{t('kpi.sample.bannerLink')}</a>
+            </p>
+          </aside>
+        ) : null}
         {crumbs && crumbs.length > 0 ? (
           <nav class="breadcrumbs" aria-label={t('breadcrumb.label')}>
             <ol>

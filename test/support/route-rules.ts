@@ -1,8 +1,13 @@
 import type { ConsultationFixture } from './consultation.ts';
+import type { KpiFixture } from './kpi.ts';
 import { consultationAnswersRules } from './route-rules/consultation-answers.ts';
 import { consultationGroupingRules } from './route-rules/consultation-grouping.ts';
 import { consultationPublicRules } from './route-rules/consultation-public.ts';
 import { consultationStaffRules } from './route-rules/consultation-staff.ts';
+import { kpiPublicRules } from './route-rules/kpi-public.ts';
+import { kpiSampleRules } from './route-rules/kpi-sample.ts';
+import { kpiStaffRules } from './route-rules/kpi-staff.ts';
+import { kpiUploadRules } from './route-rules/kpi-upload.ts';
 
 /**
  * The table of every route the app registers: a concrete request for each pattern and the status each
@@ -42,6 +47,8 @@ export interface Fixtures {
    * (the first on measure 1/1, the second on the plan as a whole), and a group holding the first opinion
    * assigned to the department that owns measure 1/1 (the editor's). */
   consultation: ConsultationFixture;
+  /** Indicators: one on measure 1/1 (the editor's department leads it), one on 1/2 (editorOther's). */
+  kpi: KpiFixture;
 }
 
 /** Every route pattern, with a concrete request and the expected status per actor. */
@@ -51,6 +58,10 @@ export function rules(f: Fixtures): Record<string, Case[]> {
     ...consultationStaffRules(f),
     ...consultationGroupingRules(f),
     ...consultationAnswersRules(f),
+    ...kpiPublicRules(f),
+    ...kpiStaffRules(f),
+    ...kpiUploadRules(f),
+    ...kpiSampleRules(f),
     'GET /static/*': [{ url: '/static/kyoso.css', expect: all(200) }],
     'GET /static/tokens.css': [{ url: '/static/tokens.css', expect: all(200) }],
     'GET /accessibility': [{ url: '/accessibility', expect: all(200) }],

@@ -22,7 +22,11 @@ export type Resource =
   /** The answer (市の考え方) of an opinion group, drafted by the department it is assigned to. */
   | { type: 'answer'; departmentId: number | null }
   /** Mail waiting to be sent (holds addresses). */
-  | { type: 'outbox' };
+  | { type: 'outbox' }
+  /** An indicator (目標指標) and its actuals, owned by one department (its own or the measure's lead). */
+  | { type: 'indicator'; departmentId: number | null }
+  /** The city's grading rules and the sample data switch of indicators. */
+  | { type: 'kpi_settings' };
 
 export type Action =
   | 'read'
@@ -54,6 +58,12 @@ const answersFor: Rule = (user, resource) =>
   user.departmentIds.includes(resource.departmentId);
 
 /** The user belongs to one of the departments that own the measure. */
+/** The user belongs to the department that owns the indicator. */
+const ownsIndicator: Rule = (user, resource) =>
+  resource.type === 'indicator' &&
+  resource.departmentId !== null &&
+  user.departmentIds.includes(resource.departmentId);
+
 const ownsMeasure: Rule = (user, resource) =>
   resource.type === 'measure' && resource.ownerDepartmentIds.some((d) => user.departmentIds.includes(d));
 
@@ -101,6 +111,15 @@ export const POLICY: { [T in Resource['type']]: Partial<Record<Action, Rule>> } 
     approve: role('planner'),
   },
   outbox: { read: role('admin', 'planner') },
+  // Indicators: every member of staff reads them (the public does too, on the dashboard); the owning
+  // department and the planning division edit definitions and actuals; only planners delete one.
+  indicator: {
+    read: role('admin', 'planner', 'editor', 'committee'),
+    edit: anyOf(role('planner'), allOf(role('editor'), ownsIndicator)),
+    export: role('admin', 'planner', 'editor', 'committee'),
+    disable: role('planner'),
+  },
+  kpi_settings: { read: role('admin', 'planner'), update: role('planner') },
 };
 
 export function can(user: StaffUser | null | undefined, action: Action, resource: Resource): boolean {
@@ -131,6 +150,8 @@ export function abilities(user: StaffUser) {
     viewPersonalData: can(user, 'read', { type: 'personal_data' }),
     approveAnswers: can(user, 'approve', { type: 'answer', departmentId: null }),
     viewOutbox: can(user, 'read', { type: 'outbox' }),
+    viewIndicators: can(user, 'read', { type: 'indicator', departmentId: null }),
+    manageKpiSettings: can(user, 'update', { type: 'kpi_settings' }),
   };
 }
 export type Abilities = ReturnType<typeof abilities>;

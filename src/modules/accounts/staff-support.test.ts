@@ -44,6 +44,17 @@ describe('policy', () => {
     assert.equal(can(user('planner'), 'edit', { type: 'measure', ownerDepartmentIds: [] }), true);
     assert.equal(can(user('committee', [1]), 'edit', { type: 'measure', ownerDepartmentIds: [1] }), false);
   });
+  test('indicators: the owning department and planners edit; committee never; only planners delete', () => {
+    assert.equal(can(user('editor', [1]), 'edit', { type: 'indicator', departmentId: 1 }), true);
+    assert.equal(can(user('editor', [2]), 'edit', { type: 'indicator', departmentId: 1 }), false);
+    assert.equal(can(user('editor', [1]), 'edit', { type: 'indicator', departmentId: null }), false);
+    assert.equal(can(user('planner'), 'edit', { type: 'indicator', departmentId: null }), true);
+    assert.equal(can(user('committee', [1]), 'edit', { type: 'indicator', departmentId: 1 }), false);
+    assert.equal(can(user('committee'), 'read', { type: 'indicator', departmentId: 1 }), true);
+    assert.equal(can(user('editor', [1]), 'disable', { type: 'indicator', departmentId: 1 }), false);
+    assert.equal(can(user('planner'), 'update', { type: 'kpi_settings' }), true);
+    assert.equal(can(user('admin'), 'update', { type: 'kpi_settings' }), false);
+  });
   test('only administrators manage users; nobody without a session does anything', () => {
     assert.equal(can(user('admin'), 'create', { type: 'user' }), true);
     for (const r of ['planner', 'editor', 'committee'] as const)
@@ -64,6 +75,8 @@ describe('policy', () => {
       viewPersonalData: false,
       approveAnswers: false,
       viewOutbox: false,
+      viewIndicators: true,
+      manageKpiSettings: false,
     });
     assert.equal(abilities(user('planner')).editPlanSettings, true);
     assert.equal(abilities(user('planner')).viewPersonalData, true, 'planners open submissions');

@@ -5,6 +5,11 @@ import { consultationAnswersMessages } from '../../modules/consultation/consulta
 import { consultationGroupingMessages } from '../../modules/consultation/consultation-grouping.messages.ts';
 import { consultationPublicMessages } from '../../modules/consultation/consultation-public.messages.ts';
 import { consultationStaffMessages } from '../../modules/consultation/consultation-staff.messages.ts';
+import { kpiMessages } from '../../modules/kpi/kpi.messages.ts';
+import { kpiPublicMessages } from '../../modules/kpi/kpi-public.messages.ts';
+import { kpiSampleMessages } from '../../modules/kpi/kpi-sample.messages.ts';
+import { kpiStaffMessages } from '../../modules/kpi/kpi-staff.messages.ts';
+import { kpiUploadMessages } from '../../modules/kpi/kpi-upload.messages.ts';
 import { planSettingsMessages } from '../../modules/plan/plan-settings.messages.ts';
 
 /**
@@ -438,6 +443,11 @@ export const ja = {
   ...consultationMessages.ja,
   ...consultationPublicMessages.ja,
   ...consultationStaffMessages.ja,
+  ...kpiMessages.ja,
+  ...kpiPublicMessages.ja,
+  ...kpiSampleMessages.ja,
+  ...kpiStaffMessages.ja,
+  ...kpiUploadMessages.ja,
   ...consultationGroupingMessages.ja,
   ...consultationAnswersMessages.ja,
 } as const;
@@ -452,6 +462,11 @@ export const en: Record<MessageKey, string> = {
   ...consultationMessages.en,
   ...consultationPublicMessages.en,
   ...consultationStaffMessages.en,
+  ...kpiMessages.en,
+  ...kpiPublicMessages.en,
+  ...kpiSampleMessages.en,
+  ...kpiStaffMessages.en,
+  ...kpiUploadMessages.en,
   ...consultationGroupingMessages.en,
   ...consultationAnswersMessages.en,
 };
