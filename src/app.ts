@@ -156,6 +156,15 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     maxAge: '1h',
   });
   const tokensCss = fs.readFileSync(TOKENS_CSS);
+  // The indicator pages' styles, one file per part of the module, served as one stylesheet.
+  const kpiCss = Buffer.concat(
+    ['public', 'staff', 'upload', 'sample'].map((part) =>
+      fs.readFileSync(path.join(ROOT_DIR, 'public', `kpi-${part}.css`)),
+    ),
+  );
+  app.get('/static/kpi.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(kpiCss),
+  );
   app.get('/static/tokens.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(tokensCss),
   );

@@ -46,6 +46,7 @@ export function Layout({ ctx, title, error, crumbs, section = 'other', children 
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/tokens.css" />
         <link rel="stylesheet" href="/static/kyoso.css" />
+        <link rel="stylesheet" href="/static/kpi.css" />
       </head>
       <body>
         <a class="skip-link" href="#main">

@@ -64,6 +64,7 @@ export function rules(f: Fixtures): Record<string, Case[]> {
     ...kpiSampleRules(f),
     'GET /static/*': [{ url: '/static/kyoso.css', expect: all(200) }],
     'GET /static/tokens.css': [{ url: '/static/tokens.css', expect: all(200) }],
+    'GET /static/kpi.css': [{ url: '/static/kpi.css', expect: all(200) }],
     'GET /accessibility': [{ url: '/accessibility', expect: all(200) }],
     'GET /lang': [{ url: '/lang?to=en&next=/', expect: all(303) }],
     'GET /healthz': [{ url: '/healthz', expect: all(200) }],
