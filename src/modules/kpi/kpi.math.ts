@@ -48,10 +48,11 @@ export function achievementRate(ind: RateInput, target: number, actual: number):
     return round1(clampRate(Math.max(0, 100 * (1 - distance / width))));
   }
   const span = target - ind.baselineValue;
-  if (span === 0 || !Number.isFinite(100 / span)) {
+  if (span === 0) {
     const meets = ind.direction === 'up' ? actual >= target : actual <= target;
     return meets ? 100 : 0;
   }
+  // Overflow (values near the limits of a double) is held to ±RATE_LIMIT by its sign.
   return round1(clampRate(((actual - ind.baselineValue) / span) * 100));
 }
 
