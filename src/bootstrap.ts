@@ -2,6 +2,7 @@ import { BUNDLED_PLAN_FILE, type Config } from './config.ts';
 import { openDatabase } from './db/connection.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { loadSampleKpi, type SampleCounts } from './modules/kpi/kpi.sample.ts';
 import { importPlanFile } from './modules/plan/import/import-file.ts';
 import { latestPlanTitle } from './modules/plan/plan.service.ts';
 
@@ -41,4 +42,18 @@ export async function seedIfEmpty(db: Db, config: Pick<Config, 'municipality' | 
     periodEndFy: BUNDLED_PLAN.periodEndFy,
   });
   return true;
+}
+
+/**
+ * Right after the first-start import of the bundled plan (seedIfEmpty returned true): the labelled sample
+ * indicators (サンプル値), unless KYOSO_SAMPLE_KPI=off. Only then: once a planner has removed them, a
+ * restart does not bring them back. Returns what was loaded, or null when the setting is off.
+ */
+export async function loadSampleOnFirstStart(
+  db: Db,
+  config: Pick<Config, 'municipality' | 'sampleKpi'>,
+  at: Date = new Date(),
+): Promise<SampleCounts | null> {
+  if (!config.sampleKpi) return null;
+  return loadSampleKpi(db, { municipalityCode: config.municipality, at });
 }

@@ -23,7 +23,15 @@ describe('kyoso --help', () => {
   test('lists the commands', () => {
     const r = kyoso(['--help'], {});
     assert.equal(r.code, 0);
-    for (const c of ['serve', 'migrate', 'import-plan', 'export-plan']) assert.ok(r.stdout.includes(c), c);
+    for (const c of [
+      'serve',
+      'migrate',
+      'import-plan',
+      'export-plan',
+      'sample-kpi load',
+      'sample-kpi remove',
+    ])
+      assert.ok(r.stdout.includes(c), c);
   });
   test('an unknown command exits 2 with the help', () => {
     const r = kyoso(['frobnicate'], {});
@@ -127,6 +135,61 @@ for (const dialect of DIALECTS) {
       assert.match(r.stdout, /https:\/\/plan\.city\.example\.jp\/staff\/setup\?token=[\w-]{40,}/);
     });
 
+    test('sample-kpi load / remove: loads once, removes all at once, audited, refuses bad input', async () => {
+      const env = { DATABASE_URL: db.url };
+      const count = async (table: 'indicators' | 'indicator_actuals') =>
+        Number(
+          (
+            await db.kysely
+              .selectFrom(table)
+              .select((e) => e.fn.countAll().as('n'))
+              .where('is_sample', '=', 1)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const load = kyoso(['sample-kpi', 'load'], env);
+      assert.equal(load.code, 0, load.stderr);
+      const m = /指標 (\d+) 件、実績値 (\d+) 件/.exec(load.stdout);
+      assert.ok(m, `counts printed: ${load.stdout}`);
+      assert.equal(Number(m[1]), await count('indicators'), 'indicators counted as stored');
+      assert.equal(Number(m[2]), await count('indicator_actuals'), 'actuals counted as stored');
+      assert.ok(Number(m[1]) >= 30, 'the whole sample set');
+
+      const again = kyoso(['sample-kpi', 'load'], env);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /すでにあります/);
+      assert.equal(await count('indicators'), Number(m[1]), 'a second load adds nothing');
+
+      const remove = kyoso(['sample-kpi', 'remove'], env);
+      assert.equal(remove.code, 0, remove.stderr);
+      assert.match(remove.stdout, new RegExp(`削除しました：指標 ${m[1]} 件、実績値 ${m[2]} 件`));
+      assert.equal(await count('indicators'), 0, 'no sample indicator left');
+      assert.equal(await count('indicator_actuals'), 0, 'no sample actual left');
+      const audit = await db.kysely
+        .selectFrom('audit_log')
+        .select(['action', 'actor_label'])
+        .where('action', 'like', 'kpi.sample.%')
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        audit.map((a) => [a.action, a.actor_label]),
+        [
+          ['kpi.sample.load', 'kyoso sample-kpi load'],
+          ['kpi.sample.remove', 'kyoso sample-kpi remove'],
+        ],
+        'both audited',
+      );
+      assert.match(kyoso(['sample-kpi', 'remove'], env).stdout, /サンプルデータはありません/);
+
+      const bad = kyoso(['sample-kpi'], env);
+      assert.equal(bad.code, 2, 'no action');
+      assert.match(bad.stderr, /load か remove/);
+      assert.equal(kyoso(['sample-kpi', 'load', '--municipality', '12'], env).code, 2, 'bad code');
+      const elsewhere = kyoso(['sample-kpi', 'load', '--municipality', '999998'], env);
+      assert.equal(elsewhere.code, 1, 'no bundled plan there');
+      assert.match(elsewhere.stderr, /何も書き込んでいません/);
+    });
+
     test('the second plan shape imports from the command line', () => {
       const r = kyoso(
         ['import-plan', fixturePath('midori-kouki.txt'), '--municipality', '999997', '--name', 'みどり市'],
@@ -166,13 +229,16 @@ describe('kyoso serve (SQLite, a real process)', () => {
       }
       const base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
       assert.match(out, /imported the bundled Sanyo-Onoda plan/);
+      assert.match(out, /loaded the sample indicators/);
       assert.match(
         out,
         /No administrator yet\. Create the first one within 1 hour at:\n {2}http:\/\/localhost:\d+\/staff\/setup\?token=[\w-]{40,}/,
       );
       const top = await fetch(`${base}/`);
       assert.equal(top.status, 200);
-      assert.ok((await top.text()).includes('活力と笑顔あふれるまち'));
+      const topHtml = await top.text();
+      assert.ok(topHtml.includes('活力と笑顔あふれるまち'), 'the plan');
+      assert.ok(topHtml.includes('class="sample-banner"'), 'the sample data banner on first start');
       const h = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'test-request-0001' } });
       assert.equal(h.status, 200);
       assert.equal(h.headers.get('x-request-id'), 'test-request-0001');

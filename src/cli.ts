@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createSetupToken } from './modules/accounts/accounts.service.ts';
+import { loadSampleKpi, removeSampleData, sampleCounts } from './modules/kpi/kpi.sample.ts';
 import { importPlanFile, PlanJsonError, parseStateOption } from './modules/plan/import/import-file.ts';
 import { PlanParseError } from './modules/plan/import/plan-text-parser.ts';
 import { exportCurrentPlan, PlanNotFoundError } from './modules/plan/plan.service.ts';
@@ -26,10 +27,15 @@ Commands:
   export-plan               Write the current plan as kyoso-plan JSON to standard output
       --municipality CODE
   create-admin              Print a one-time address (valid 1 hour) to create the first administrator
+  sample-kpi load           Load the sample indicators (サンプル値, invented figures) onto the bundled plan;
+                            nothing happens when sample data is already there
+  sample-kpi remove         Remove every sample indicator and sample actual at once (audited)
+      --municipality CODE
   help                      Show this help
 
 Environment: DATABASE_URL (default: an SQLite file under data/; postgres://… for PostgreSQL),
-PORT (3000), KYOSO_BASE_URL, KYOSO_MUNICIPALITY (352161), KYOSO_SEED (on|off), LOG_LEVEL.
+PORT (3000), KYOSO_BASE_URL, KYOSO_MUNICIPALITY (352161), KYOSO_SEED (on|off), KYOSO_SAMPLE_KPI (on|off:
+load the sample indicators on first start), LOG_LEVEL.
 `;
 
 function fail(message: string, code = 1): never {
@@ -141,6 +147,51 @@ export async function main(argv: string[]): Promise<number> {
     } catch (e) {
       if (e instanceof PlanNotFoundError) fail(`団体コード ${code} の計画はまだ登録されていません`, 1);
       throw e;
+    } finally {
+      await db.close();
+    }
+  }
+  if (command === 'sample-kpi') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { municipality: { type: 'string' } },
+    });
+    const action = positionals[0];
+    if (action !== 'load' && action !== 'remove')
+      fail('sample-kpi: load か remove を指定してください（例：kyoso sample-kpi remove）', 2);
+    const code = values.municipality ?? config.municipality;
+    if (!/^\d{6}$/.test(code)) fail('--municipality は6桁の全国地方公共団体コードです', 2);
+    const db = await openAndMigrate(config);
+    try {
+      const actor = { userId: null, label: `kyoso sample-kpi ${action}`, ip: '', requestId: '' };
+      const later = '（実行中のサーバーの表示は1分以内に切り替わります）';
+      if (action === 'load') {
+        const present = await sampleCounts(db, code);
+        if (present.indicators > 0 || present.actuals > 0) {
+          process.stdout.write(
+            `サンプルデータはすでにあります（指標 ${present.indicators} 件、実績値 ${present.actuals} 件）。何も書き込んでいません。\n`,
+          );
+          return 0;
+        }
+        const r = await loadSampleKpi(db, { municipalityCode: code, at: new Date(), actor });
+        if (r.indicators === 0)
+          fail(
+            `サンプルデータを読み込めませんでした：団体コード ${code} に、サンプルデータが前提とする同梱の山陽小野田市の計画がありません。何も書き込んでいません。`,
+            1,
+          );
+        process.stdout.write(
+          `サンプルデータを読み込みました：指標 ${r.indicators} 件、実績値 ${r.actuals} 件（すべて架空の値で、「サンプル値」と表示されます）${later}\n`,
+        );
+        return 0;
+      }
+      const r = await removeSampleData(db, { municipalityCode: code, actor, at: new Date() });
+      process.stdout.write(
+        r.indicators === 0 && r.actuals === 0
+          ? 'サンプルデータはありません。何も削除していません。\n'
+          : `サンプルデータを削除しました：指標 ${r.indicators} 件、実績値 ${r.actuals} 件${later}\n`,
+      );
+      return 0;
     } finally {
       await db.close();
     }

@@ -1,5 +1,5 @@
 import { build } from './app.ts';
-import { openAndMigrate, seedIfEmpty } from './bootstrap.ts';
+import { loadSampleOnFirstStart, openAndMigrate, seedIfEmpty } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
 import { dialectOf } from './db/connection.ts';
 import { createSetupToken } from './modules/accounts/accounts.service.ts';
@@ -15,7 +15,16 @@ export async function serve(): Promise<void> {
   const config = loadConfig();
   const db = await openAndMigrate(config);
   const app = await build({ config, db });
-  if (await seedIfEmpty(db, config)) app.log.info('imported the bundled Sanyo-Onoda plan (first start)');
+  if (await seedIfEmpty(db, config)) {
+    app.log.info('imported the bundled Sanyo-Onoda plan (first start)');
+    const sample = await loadSampleOnFirstStart(db, config);
+    if (sample) {
+      app.log.info(sample, 'loaded the sample indicators (サンプル値; remove them at /staff/kpi/sample)');
+      await app.site.refreshSample();
+    } else {
+      app.log.info('started without sample indicators (KYOSO_SAMPLE_KPI=off)');
+    }
+  }
   const setupToken = await createSetupToken(db, config.municipality, new Date());
   // With KYOSO_SMTP_URL the mail outbox is delivered (every 5 s); without, mail stays at /staff/outbox.
   const mailSender = startMailDelivery(config, db, app.log);

@@ -26,7 +26,7 @@ import { buildTestApp } from './support/app.ts';
 import { TestBrowser, totpCode } from './support/browser-session.ts';
 import { buildConsultationFixture } from './support/consultation.ts';
 import { createTestDb, DIALECTS, type TestDb } from './support/db.ts';
-import { buildKpiFixture } from './support/kpi.ts';
+import { buildActual, buildIndicator, buildKpiFixture } from './support/kpi.ts';
 import { rules } from './support/route-rules.ts';
 import { TEST_PASSWORD } from './support/staff.ts';
 
@@ -272,6 +272,26 @@ function tagProblems(t: Tag, foreignOk: boolean): string[] {
   return out;
 }
 
+/**
+ * An indicator's chart: the inline SVG that src/modules/kpi/kpi.chart.ts makes from ECharts. It is the one
+ * <svg> a public page may hold, so it is set aside before the page is inspected and checked against its
+ * own list: only drawing elements, no handler, no link, no style (the CSP), nothing of the payloads raw.
+ */
+const CHART_SVG = /<svg class="kpi-chart__svg"[\s\S]*?<\/svg>/g;
+const CHART_ELEMENTS = new Set(['svg', 'title', 'g', 'path', 'text', 'tspan', 'rect', 'defs', 'clippath']);
+function chartSvgProblems(svg: string): string[] {
+  const out: string[] = [];
+  const { tags, problems } = scanHtml(svg, true);
+  out.push(...problems.map((p) => `chart SVG: ${p}`));
+  for (const t of tags) {
+    if (!CHART_ELEMENTS.has(t.name)) out.push(`chart SVG: an element <${t.name}>`);
+    for (const [name] of t.attrs)
+      if (/^on|^style$|href$|^src$/.test(name)) out.push(`chart SVG: an attribute ${name}= on <${t.name}>`);
+  }
+  for (const p of RAW_FORMS) if (svg.includes(p)) out.push(`chart SVG: the payload ${label(p)} unescaped`);
+  return out;
+}
+
 /** A cell a spreadsheet could read as a formula (the export must have put ' in front). */
 const FORMULA = /^(?:[\t\r\0]|[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
 
@@ -332,7 +352,8 @@ function inspect(
   } else if (type.startsWith('text/csv')) {
     problems.push(...csvProblems(res));
   } else if (type.startsWith('text/html')) {
-    const body = res.body;
+    for (const m of res.body.matchAll(CHART_SVG)) problems.push(...chartSvgProblems(m[0]));
+    const body = res.body.replace(CHART_SVG, '');
     const foreignOk = options.qr === true;
     const csp = String(res.headers['content-security-policy'] ?? '');
     if (!csp.includes("script-src 'self'") || csp.includes('unsafe-inline')) problems.push('no strict CSP');
@@ -348,6 +369,36 @@ function inspect(
       problems.push(`does not show ${label(options.echo)} back escaped`);
   }
   return problems.map((p) => `${what} (${res.statusCode}): ${p}`);
+}
+
+/**
+ * Indicators (目標指標) holding the payloads in every text a public page shows (name, definition, source,
+ * unit) and in an actual's note, on measure 1/1 and on 重点施策 1, so that the dashboard, the indicator
+ * pages (with their charts), the measure and policy pages and the exports are crawled with them. Returns
+ * the values that must be seen, escaped, on some page.
+ */
+async function buildKpiPayloads(db: TestDb): Promise<string[]> {
+  const shown: string[] = [];
+  for (let k = 0; k < 4; k++) {
+    const group = CORPUS.filter((_, i) => i % 4 === k).map(oneLine);
+    const name = group.join(' ');
+    const definition = group.join('\n');
+    const source = [...group].reverse().join(' ');
+    const unit = group[0]!;
+    const id = await buildIndicator(db, { nodePath: k % 2 === 0 ? '1/1' : '1', name, unit });
+    await db.kysely.updateTable('indicators').set({ definition, source }).where('id', '=', id).execute();
+    for (const [fy, v] of [
+      [2021, 3],
+      [2022, 5],
+      [2023, 6],
+    ] as const)
+      await buildActual(db, id, fy, v, {
+        note: group.join(' '),
+        status: fy === 2023 ? 'preliminary' : 'final',
+      });
+    shown.push(name, definition, source, unit);
+  }
+  return shown;
 }
 
 // --- the test ------------------------------------------------------------------------------------------
@@ -881,6 +932,7 @@ for (const dialect of DIALECTS) {
         consultation: await buildConsultationFixture(db, null),
         kpi: await buildKpiFixture(db),
       });
+      const kpiShown = await buildKpiPayloads(db);
       const getRoutes = app.routeList.filter((r) => r.method === 'GET').map((r) => `GET ${r.url}`);
       assert.deepEqual(
         getRoutes.filter((k) => !(k in table)),
@@ -910,9 +962,9 @@ for (const dialect of DIALECTS) {
       ]);
       const publicNames = new Set(departments.filter((d) => d.disabled_at === null).map((d) => d.name));
       const unseen: Record<Actor, Set<string>> = {
-        admin: new Set(stored),
-        planner: new Set(departments.map((d) => d.name)),
-        anonymous: publicNames,
+        admin: new Set([...stored, ...kpiShown]),
+        planner: new Set([...departments.map((d) => d.name), ...kpiShown]),
+        anonymous: new Set([...publicNames, ...kpiShown]),
       };
 
       const problems: string[] = [];

@@ -303,7 +303,9 @@ for (const dialect of DIALECTS) {
           await otherApp.site.name();
           cold = 0;
           assert.equal((await otherApp.inject('/plan/2/2')).statusCode, 200);
-          assert.ok(cold <= 5, `${cold} queries for the first measure page`);
+          // 5 for the plan and its owners, 1 for the sample-data banner's first check, 1 for the measure's
+          // indicators (目標指標)
+          assert.ok(cold <= 7, `${cold} queries for the first measure page`);
         } finally {
           await otherApp.close();
         }

@@ -5,6 +5,7 @@ import { NotFoundError } from '../../web/errors.ts';
 import { sendPage } from '../../web/render.ts';
 import { authorize, can } from '../accounts/accounts.policy.ts';
 import { requireStaff } from '../accounts/accounts.routes.tsx';
+import { measureIndicators } from '../kpi/indicator.service.ts';
 import { staffMeasureAt } from './plan-settings.service.ts';
 import { StaffMeasurePage } from './views/staff-measure.tsx';
 
@@ -32,6 +33,10 @@ export async function planStaffRoutes(app: FastifyInstance) {
           ctx={ctx}
           m={m}
           canEditSettings={can(s.user, 'update', { type: 'plan_settings' })}
+          indicators={await measureIndicators(app.db, app.config.municipality, m.measure.path)}
+          canEditIndicator={(st) =>
+            can(s.user, 'edit', { type: 'indicator', departmentId: st.indicator.effectiveDepartmentId })
+          }
         />,
       );
     },

@@ -252,7 +252,8 @@ for (const dialect of DIALECTS) {
       }
       for (const [url, [seed, large]] of Object.entries(counts)) {
         assert.equal(large, seed, `${url}: ${seed} queries for the seed, ${large} for the large plan`);
-        assert.ok(seed! <= 5, `${url}: ${seed} queries`);
+        // cold: the version's content is loaded once, plus the indicators of the measure (目標指標, 1 query)
+        assert.ok(seed! <= (url === 'cold' ? 6 : 5), `${url}: ${seed} queries`);
       }
     });
   });

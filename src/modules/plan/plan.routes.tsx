@@ -4,6 +4,7 @@ import { pageContext } from '../../web/context.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import { sendPage } from '../../web/render.ts';
 import { listConsultations } from '../consultation/consultation.service.ts';
+import { loadNodeKpi, loadTopSummary } from '../kpi/kpi-public.service.ts';
 import * as repo from './plan.repository.ts';
 import {
   crossCuttingMatrix,
@@ -46,7 +47,11 @@ export async function planRoutes(app: FastifyInstance) {
     const open = (await listConsultations(app.db, municipality, app.clock())).filter(
       (c) => c.phase === 'open',
     );
-    return sendPage(reply, <TopPage ctx={ctxFor(request, tree)} tree={tree} openConsultations={open} />);
+    const kpiSummary = await loadTopSummary(app.db, tree);
+    return sendPage(
+      reply,
+      <TopPage ctx={ctxFor(request, tree)} tree={tree} openConsultations={open} kpiSummary={kpiSummary} />,
+    );
   });
 
   app.get('/plan', async (request, reply) => {
@@ -107,8 +112,12 @@ export async function planRoutes(app: FastifyInstance) {
     if (!found) throw new NotFoundError('no such node');
     const ctx = ctxFor(request, tree);
     const owners = await publicOwners(app.db, tree);
+    const kpi = await loadNodeKpi(app.db, tree, found.node);
     if (found.node.kind === 'policy')
-      return sendPage(reply, <PolicyPage ctx={ctx} tree={tree} policy={found.node} owners={owners} />);
+      return sendPage(
+        reply,
+        <PolicyPage ctx={ctx} tree={tree} policy={found.node} owners={owners} kpi={kpi} />,
+      );
     return sendPage(
       reply,
       <MeasurePage
@@ -117,6 +126,7 @@ export async function planRoutes(app: FastifyInstance) {
         policy={found.policy}
         measure={found.node}
         owners={owners.get(found.node.path) ?? NO_OWNERS}
+        kpi={kpi}
       />,
     );
   };

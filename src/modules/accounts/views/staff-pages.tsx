@@ -65,6 +65,16 @@ export function StaffHomePage({
           </ul>
         )}
       </section>
+      {can.viewIndicators ? (
+        <section aria-labelledby="kpi-h">
+          <h2 id="kpi-h">{t('kpi.indicators')}</h2>
+          <ul>
+            <li>
+              <a href="/staff/kpi">{t('kpi.staff.home.link')}</a>
+            </li>
+          </ul>
+        </section>
+      ) : null}
       {can.viewConsultations ? (
         <section aria-labelledby="pc-h">
           <h2 id="pc-h">{t('consultation.staff.nav')}</h2>

@@ -1,5 +1,7 @@
 import type { PageContext } from '../../../web/context.ts';
 import { Layout, Paragraphs } from '../../../web/layout.tsx';
+import type { NodeKpi } from '../../kpi/kpi-public.service.ts';
+import { MeasureIndicators, PolicyIndicators } from '../../kpi/views/public-node.tsx';
 import { matrixCell } from '../plan.service.ts';
 import type { CrossCuttingMeasure, MeasureOwners, PlanNode, PlanTree } from '../plan.types.ts';
 import { measureName, PlanMeta, policyName, projectName, StateNotice } from './common.tsx';
@@ -161,12 +163,15 @@ export function PolicyPage({
   tree,
   policy,
   owners = new Map(),
+  kpi,
 }: {
   ctx: PageContext;
   tree: PlanTree;
   policy: PlanNode;
   /** The departments of the measures, by address (only the lead is shown here). */
   owners?: ReadonlyMap<string, MeasureOwners>;
+  /** The policy's indicators and its measures' roll-ups (目標指標). */
+  kpi?: NodeKpi;
 }) {
   const { t } = ctx;
   const name = policyName(policy);
@@ -199,6 +204,7 @@ export function PolicyPage({
           );
         })}
       </section>
+      {kpi ? <PolicyIndicators ctx={ctx} kpi={kpi} /> : null}
       <RelatedCrossCutting
         ctx={ctx}
         tree={tree}
@@ -215,6 +221,7 @@ export function MeasurePage({
   policy,
   measure,
   owners = { lead: null, supporting: [] },
+  kpi,
 }: {
   ctx: PageContext;
   tree: PlanTree;
@@ -222,6 +229,8 @@ export function MeasurePage({
   measure: PlanNode;
   /** The measure's departments (担当課). */
   owners?: MeasureOwners;
+  /** The measure's indicators (目標指標) with charts. */
+  kpi?: NodeKpi;
 }) {
   const { t } = ctx;
   const all = tree.policies.flatMap((p) => p.children);
@@ -247,6 +256,7 @@ export function MeasurePage({
         <Paragraphs paragraphs={measure.body} />
       </div>
       <Owners ctx={ctx} owners={owners} />
+      {kpi ? <MeasureIndicators ctx={ctx} kpi={kpi} /> : null}
       <RelatedCrossCutting ctx={ctx} tree={tree} nodes={[measure]} heading={t('plan.crossCuttingOfNode')} />
       <nav class="pager" aria-label={t('plan.measures')}>
         <ul>

@@ -1,6 +1,8 @@
 import { formatDeadline } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { Layout, Paragraphs } from '../../../web/layout.tsx';
+import type { TopSummaryRow } from '../../kpi/kpi-public.service.ts';
+import { TopKpiSummary } from '../../kpi/views/public-node.tsx';
 import type { PlanTree } from '../plan.types.ts';
 import { measureName, PlanMeta, policyName, projectName, StateNotice } from './common.tsx';
 
@@ -16,10 +18,13 @@ export function TopPage({
   ctx,
   tree,
   openConsultations = [],
+  kpiSummary = [],
 }: {
   ctx: PageContext;
   tree: PlanTree;
   openConsultations?: readonly OpenConsultationLink[];
+  /** How many indicators are on track, by 重点施策 (目標指標). */
+  kpiSummary?: readonly TopSummaryRow[];
 }) {
   const { t } = ctx;
   return (
@@ -78,6 +83,7 @@ export function TopPage({
           ))}
         </ol>
       </section>
+      <TopKpiSummary ctx={ctx} rows={kpiSummary} />
       {tree.crossCutting.measures.length > 0 ? (
         <section aria-labelledby="cross-h">
           <h2 id="cross-h">{tree.crossCutting.heading ?? t('plan.crossCutting')}</h2>
