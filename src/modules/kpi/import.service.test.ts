@@ -16,6 +16,7 @@ import {
   validateSheet,
   waitForImport,
 } from './import.service.ts';
+import { writeActualsBatch } from './kpi.service.ts';
 import { parseCsvText, TEMPLATE_COLUMNS } from './spreadsheet.ts';
 
 /**
@@ -170,6 +171,73 @@ for (const dialect of DIALECTS) {
       assert.equal(r.problem.key, 'kpi.upload.error.conflict', 'a conflict');
       assert.equal(r.problem.params?.current, '45', 'with the current value');
       assert.equal(await snapshot(), before, 'a (written first) is rolled back too');
+    });
+
+    test('writeActualsBatch keeps writeActual’s rules: versions, history, unchanged rows, conflicts', async () => {
+      const c = await buildIndicator(db, { planId, nodePath: '1/1', departmentId: dept, name: '指標C' });
+      const d = await buildIndicator(db, { planId, nodePath: '1/1', departmentId: dept, name: '指標D' });
+      await buildActual(db, d, 2024, 1, { note: 'x' });
+      const base = {
+        municipalityCode: MUNI,
+        status: 'final' as const,
+        note: 'x',
+        actor: { userId: user.id, name: '山田' },
+        via: 'upload' as const,
+        importId: null,
+        at: now,
+      };
+      const write = (ws: Array<Partial<Parameters<typeof writeActualsBatch>[1][number]>>) =>
+        db.kysely.transaction().execute((trx) =>
+          writeActualsBatch(
+            trx,
+            ws.map((w) => ({
+              ...base,
+              indicatorId: c,
+              fiscalYear: 2024,
+              value: 0,
+              expectedVersion: null,
+              ...w,
+            })),
+          ),
+        );
+      const r1 = await write([
+        { indicatorId: c, value: 5, expectedVersion: null },
+        { indicatorId: d, value: 2, expectedVersion: 1 },
+        { indicatorId: d, fiscalYear: 2023, value: 7, expectedVersion: null },
+      ]);
+      assert.deepEqual(r1, { ok: true, changed: 3 }, 'two created, one updated');
+      const hist = await db.kysely
+        .selectFrom('indicator_actual_history')
+        .select(['indicator_id', 'fiscal_year', 'change', 'version', 'value'])
+        .where('indicator_id', 'in', [c, d])
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        hist.map(
+          (h) =>
+            `${h.indicator_id === c ? 'c' : 'd'}${h.fiscal_year}:${h.change}:v${h.version}:${Number(h.value)}`,
+        ),
+        ['d2024:create:v1:1', 'c2024:create:v1:5', 'd2024:update:v2:2', 'd2023:create:v1:7'],
+        'history as writeActual writes it',
+      );
+      const r2 = await write([{ indicatorId: c, value: 5, expectedVersion: 1 }]);
+      assert.deepEqual(r2, { ok: true, changed: 0 }, 'the same value again changes nothing');
+      const r3 = await write([
+        { indicatorId: c, value: 6, expectedVersion: 1 },
+        { indicatorId: d, value: 3, expectedVersion: 1 },
+      ]);
+      assert.ok(!r3.ok && r3.index === 1 && r3.current?.lockVersion === 2, 'a stale version is a conflict');
+      const r4 = await write([{ indicatorId: c, value: 9, expectedVersion: null }]);
+      assert.ok(
+        !r4.ok && r4.index === 0 && r4.current?.value === 5,
+        'creating over an existing value is a conflict',
+      );
+      const n = await sql<{
+        n: number;
+      }>`select count(*) as n from indicator_actual_history where indicator_id in (${c}, ${d})`.execute(
+        db.kysely,
+      );
+      assert.equal(Number(n.rows[0]?.n), 4, 'no history from the refused or unchanged writes');
     });
 
     test('progress: validating → applying → done, processed rows in steps of 250', async () => {

@@ -213,8 +213,26 @@ for (const dialect of DIALECTS) {
       const realActual = await buildActual(db, real, 2023, 5);
       // A sample actual on the city's own indicator: removed, with a delete entry in its history.
       await buildActual(db, real, 2024, 6, { isSample: true });
+      // A value entered (not sample) on a sample indicator goes with its indicator, and is counted.
+      const sampleInd = await db.kysely
+        .selectFrom('indicators')
+        .select('id')
+        .where('is_sample', '=', 1)
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      const marked = await db.kysely
+        .selectFrom('indicator_actuals')
+        .select((e) => e.fn.countAll().as('n'))
+        .where('is_sample', '=', 1)
+        .executeTakeFirstOrThrow();
+      await buildActual(db, Number(sampleInd.id), 2026, 1);
       const before = await sampleCounts(db, MUNI);
-      assert.ok(before.indicators > 0 && before.actuals > 0, 'sample data present');
+      assert.ok(before.indicators > 0, 'sample data present');
+      assert.equal(
+        before.actuals,
+        Number(marked.n) + 1,
+        'the sample actuals and the one on a sample indicator',
+      );
 
       const removed = await removeSampleData(db, { municipalityCode: MUNI, actor: ACTOR, at: AT });
       assert.deepEqual(removed, before, 'the counts removed');

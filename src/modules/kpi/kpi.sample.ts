@@ -733,16 +733,21 @@ async function countsIn(kx: Kx, municipalityCode: string): Promise<SampleCounts>
     .where('municipality_code', '=', municipalityCode)
     .where('is_sample', '=', 1)
     .executeTakeFirstOrThrow();
+  // Every actual that removal deletes: the sample ones, and any entered on a sample indicator.
   const a = await kx
-    .selectFrom('indicator_actuals')
+    .selectFrom('indicator_actuals as a')
+    .innerJoin('indicators as i', 'i.id', 'a.indicator_id')
     .select((eb) => eb.fn.countAll().as('n'))
-    .where('municipality_code', '=', municipalityCode)
-    .where('is_sample', '=', 1)
+    .where('a.municipality_code', '=', municipalityCode)
+    .where((eb) => eb.or([eb('a.is_sample', '=', 1), eb('i.is_sample', '=', 1)]))
     .executeTakeFirstOrThrow();
   return { indicators: Number(i.n), actuals: Number(a.n) };
 }
 
-/** How many sample indicators and sample actuals (on any indicator) the municipality has. */
+/**
+ * How many sample indicators and actuals the municipality has: the actuals marked sample (on any indicator)
+ * and any actual on a sample indicator (it goes with its indicator).
+ */
 export async function sampleCounts(db: Db, municipalityCode: string): Promise<SampleCounts> {
   return countsIn(db.kysely, municipalityCode);
 }
