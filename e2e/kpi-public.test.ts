@@ -209,7 +209,11 @@ describe('public indicator pages in Chromium', () => {
       url: () => '/',
       lang: 'ja',
       check: async ({ page }) => {
-        assert.equal(await page.locator('table.kpi-top__table tbody tr').count(), 2, 'a row per 重点施策 with indicators (1 and 3)');
+        assert.equal(
+          await page.locator('table.kpi-top__table tbody tr').count(),
+          2,
+          'a row per 重点施策 with indicators (1 and 3)',
+        );
       },
     },
   ];

@@ -242,6 +242,34 @@ for (const dialect of DIALECTS) {
       assert.equal(empty.statusCode, 200, 'an indicator without actuals');
       assert.ok(textOf(empty.body).includes('まだ実績値がありません'), 'says so');
 
+      // Three actuals, the last in the target year: the actual speaks for itself, no projection.
+      const done = await buildIndicator(db, {
+        planId: f.planId,
+        nodePath: '3/4',
+        name: '創業件数',
+        targetFy: 2023,
+      });
+      for (const [fy, v] of [
+        [2021, 4],
+        [2022, 8],
+        [2023, 12],
+      ] as const)
+        await buildActual(db, done, fy, v);
+      const doneText = textOf((await app.inject(`/dashboard/indicators/${done}`)).body);
+      assert.ok(
+        doneText.includes('目標年度の実績値が出ているため'),
+        'no projection once the target year has its actual',
+      );
+      await db.kysely.deleteFrom('indicator_actual_history').where('indicator_id', '=', done).execute();
+      await db.kysely.deleteFrom('indicator_actuals').where('indicator_id', '=', done).execute();
+      await db.kysely.deleteFrom('indicators').where('id', '=', done).execute();
+
+      const en = await app.inject({ url: `/dashboard/indicators/${f.indicatorId}`, cookies: { lang: 'en' } });
+      assert.equal(en.statusCode, 200, 'English');
+      const enText = textOf(en.body);
+      assert.ok(enText.includes('(FY2023 (Reiwa 5), Final)'), 'English year and status');
+      assert.ok(en.body.includes('Projection (from 3 years of actuals)'), 'English projection label');
+
       for (const id of ['99999', 'abc', '0', '1e3'])
         assert.equal((await app.inject(`/dashboard/indicators/${id}`)).statusCode, 404, `404 for ${id}`);
     });

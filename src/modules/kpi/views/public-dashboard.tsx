@@ -180,7 +180,9 @@ export function DashboardPage({ ctx, view }: { ctx: PageContext; view: Dashboard
   const { t } = ctx;
   const d = view.dashboard;
   const title = t('kpi.public.title');
-  const what = [view.applied.cc?.title, view.applied.dept?.name].filter(Boolean).join('・');
+  const what = [view.applied.cc?.title, view.applied.dept?.name]
+    .filter(Boolean)
+    .join(ctx.locale === 'ja' ? '・' : ', ');
   return (
     <Layout
       ctx={ctx}

@@ -48,7 +48,7 @@ function Computation({ ctx, s }: { ctx: PageContext; s: KpiStatus }) {
       <p>{rule}</p>
       {ind.direction !== 'range' && ach.targetValue !== ind.baselineValue ? (
         <p class="kpi-formula">
-          {fy(ctx, a.fiscalYear)}：
+          {t('kpi.public.yearPrefix', { fy: fy(ctx, a.fiscalYear) })}
           {t('kpi.public.detail.computationText', {
             actual: n(a.value),
             baseline: n(ind.baselineValue),
@@ -59,7 +59,8 @@ function Computation({ ctx, s }: { ctx: PageContext; s: KpiStatus }) {
         </p>
       ) : (
         <p class="kpi-formula">
-          {fy(ctx, a.fiscalYear)}：{rateText(ctx, ach.rate)}
+          {t('kpi.public.yearPrefix', { fy: fy(ctx, a.fiscalYear) })}
+          {rateText(ctx, ach.rate)}
         </p>
       )}
     </>

@@ -23,7 +23,7 @@ export function LatestValue({ ctx, s }: { ctx: PageContext; s: KpiStatus }) {
     <span class="kpi-latest">
       <span class="kpi-latest__value">{valueText(ctx, a.value, s.indicator.decimals, s.indicator.unit)}</span>
       <span class="kpi-latest__fy">
-        （{fy(ctx, a.fiscalYear)}・{t(`kpi.status.${a.status}`)}）
+        {t('kpi.public.latestWhen', { fy: fy(ctx, a.fiscalYear), status: t(`kpi.status.${a.status}`) })}
       </span>
       <SampleMark ctx={ctx} show={a.isSample || s.indicator.isSample} />
     </span>
@@ -73,14 +73,14 @@ export function RollUpLine({ ctx, r, rules }: { ctx: PageContext; r: RollUp; rul
   const { t } = ctx;
   return (
     <p class="kpi-rollup">
-      <span class="kpi-rollup__label">{t('kpi.public.rollup')}：</span>
+      <span class="kpi-rollup__label">{t('kpi.public.rollup')}</span>
       {r.rate === null || r.grade === null ? (
         t('kpi.public.rollupNone')
       ) : (
         <>
           <GradeBadge grade={r.grade} label={gradeLabel(rules, r.grade)} />{' '}
           {t('kpi.public.rollupValue', { rate: rateText(ctx, r.rate), counted: r.counted })}
-          {r.missing > 0 ? <>（{t('kpi.public.rollupMissing', { count: r.missing })}）</> : null}
+          {r.missing > 0 ? t('kpi.public.rollupMissing', { count: r.missing }) : null}
         </>
       )}
     </p>
