@@ -110,7 +110,7 @@ export function Layout({ ctx, title, error, crumbs, section = 'other', children 
         </header>
         {ctx.sampleData ? (
           <aside class="sample-banner" aria-label={t('kpi.sample.bannerLabel')}>
-            <p>
+            <p class="sample-banner__text">
               <strong>{t('kpi.sample.bannerTitle')}</strong> {t('kpi.sample.bannerText')}{' '}
               <a href="/dashboard/about#sample">{t('kpi.sample.bannerLink')}</a>
             </p>

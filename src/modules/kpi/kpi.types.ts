@@ -27,8 +27,8 @@ export interface GradeRule {
 
 /** The usual scale: A ≥ 100 %, B ≥ 80 %, C ≥ 50 %, D otherwise. */
 export const DEFAULT_GRADE_RULES: readonly GradeRule[] = [
-  { grade: 'A', min: 100, label: '目標を達成' },
-  { grade: 'B', min: 80, label: '概ね順調' },
+  { grade: 'A', min: 100, label: '達成' },
+  { grade: 'B', min: 80, label: '概ね達成' },
   { grade: 'C', min: 50, label: 'やや遅れ' },
   { grade: 'D', min: null, label: '遅れ' },
 ];
