@@ -94,8 +94,9 @@ export interface IndicatorFilter {
   ids?: readonly number[];
 }
 
-function indicatorQuery(kx: Kx, f: IndicatorFilter) {
-  let q = kx
+/** Indicator rows with the measure's lead department (the owner when the indicator names none). */
+function indicatorsWithLead(kx: Kx, municipalityCode: string) {
+  return kx
     .selectFrom('indicators as i')
     .select(INDICATOR_COLUMNS)
     .select((eb) =>
@@ -107,8 +108,11 @@ function indicatorQuery(kx: Kx, f: IndicatorFilter) {
         .select((e) => e.fn.min('md.department_id').as('d'))
         .as('lead_department_id'),
     )
-    .where('i.municipality_code', '=', f.municipalityCode)
-    .where('i.plan_id', '=', f.planId);
+    .where('i.municipality_code', '=', municipalityCode);
+}
+
+function indicatorQuery(kx: Kx, f: IndicatorFilter) {
+  let q = indicatorsWithLead(kx, f.municipalityCode).where('i.plan_id', '=', f.planId);
   if (f.nodePaths) q = q.where('i.node_path', 'in', f.nodePaths.length ? [...f.nodePaths] : ['\u0000']);
   if (f.ids) q = q.where('i.id', 'in', f.ids.length ? [...f.ids] : [-1]);
   return q;
@@ -130,19 +134,7 @@ export async function selectIndicator(
   municipalityCode: string,
   id: number,
 ): Promise<Indicator | null> {
-  const row = (await kx
-    .selectFrom('indicators as i')
-    .select(INDICATOR_COLUMNS)
-    .select((eb) =>
-      eb
-        .selectFrom('measure_departments as md')
-        .whereRef('md.plan_id', '=', 'i.plan_id')
-        .whereRef('md.node_path', '=', 'i.node_path')
-        .where('md.role', '=', 'lead')
-        .select((e) => e.fn.min('md.department_id').as('d'))
-        .as('lead_department_id'),
-    )
-    .where('i.municipality_code', '=', municipalityCode)
+  const row = (await indicatorsWithLead(kx, municipalityCode)
     .where('i.id', '=', id)
     .executeTakeFirst()) as unknown as IndicatorRow | undefined;
   return row ? toIndicator(row) : null;

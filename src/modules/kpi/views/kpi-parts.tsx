@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { formatFiscalYear } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import { formatRate, formatValue } from '../kpi.math.ts';
@@ -31,5 +32,28 @@ export function GradeBadge({ grade, label }: { grade: string; label: string }) {
       <span class="kpi-grade__letter">{grade}</span>
       <span class="kpi-grade__label">{label}</span>
     </span>
+  );
+}
+
+export interface Fact {
+  label: string;
+  value: ComponentChildren;
+  /** A class for the value (e.g. kpi-text for the city's own prose). */
+  class?: string;
+}
+
+/** A description list of label–value pairs, each pair in a <div> (as the design system lays them out). */
+export function Facts({ class: cls, items }: { class: string; items: ReadonlyArray<Fact | null> }) {
+  return (
+    <dl class={cls}>
+      {items.map((f) =>
+        f ? (
+          <div key={f.label}>
+            <dt>{f.label}</dt>
+            <dd class={f.class}>{f.value}</dd>
+          </div>
+        ) : null,
+      )}
+    </dl>
   );
 }

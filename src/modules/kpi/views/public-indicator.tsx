@@ -6,7 +6,7 @@ import { measureName, policyName } from '../../plan/views/common.tsx';
 import { formatValue } from '../kpi.math.ts';
 import type { KpiStatus } from '../kpi.service.ts';
 import type { GradeRule } from '../kpi.types.ts';
-import { fy, rateText, SampleMark, valueText } from './kpi-parts.tsx';
+import { Facts, fy, rateText, SampleMark, valueText } from './kpi-parts.tsx';
 import {
   Chart,
   GradeCell,
@@ -93,46 +93,29 @@ export function IndicatorPage({ ctx, view }: { ctx: PageContext; view: Indicator
       </h1>
       <section aria-labelledby="kpi-latest-h">
         <h2 id="kpi-latest-h">{t('kpi.public.detail.latestHeading')}</h2>
-        <dl class="kpi-facts">
-          <div>
-            <dt>{t('kpi.latest')}</dt>
-            <dd>
-              <LatestValue ctx={ctx} s={s} />
-              {s.latest ? (
-                <span class="kpi-changed">
-                  {t('kpi.lastChanged', { date: formatDate(s.latest.enteredAt, ctx.locale) })}
-                </span>
-              ) : null}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('kpi.rate')}</dt>
-            <dd>
-              <RateCell ctx={ctx} s={s} />
-            </dd>
-          </div>
-          <div>
-            <dt>{t('kpi.grade')}</dt>
-            <dd>
-              <GradeCell ctx={ctx} s={s} rules={rules} />
-            </dd>
-          </div>
-          <div>
-            <dt>{t('kpi.trend')}</dt>
-            <dd>
-              <TrendMark ctx={ctx} s={s} />
-            </dd>
-          </div>
-          <div>
-            <dt>{t('kpi.public.col.standing')}</dt>
-            <dd>
-              <StandingCell ctx={ctx} s={s} />
-            </dd>
-          </div>
-          <div>
-            <dt>{t('kpi.projection')}</dt>
-            <dd>
-              {s.projection
+        <Facts
+          class="kpi-facts"
+          items={[
+            {
+              label: t('kpi.latest'),
+              value: (
+                <>
+                  <LatestValue ctx={ctx} s={s} />
+                  {s.latest ? (
+                    <span class="kpi-changed">
+                      {t('kpi.lastChanged', { date: formatDate(s.latest.enteredAt, ctx.locale) })}
+                    </span>
+                  ) : null}
+                </>
+              ),
+            },
+            { label: t('kpi.rate'), value: <RateCell ctx={ctx} s={s} /> },
+            { label: t('kpi.grade'), value: <GradeCell ctx={ctx} s={s} rules={rules} /> },
+            { label: t('kpi.trend'), value: <TrendMark ctx={ctx} s={s} /> },
+            { label: t('kpi.public.col.standing'), value: <StandingCell ctx={ctx} s={s} /> },
+            {
+              label: t('kpi.projection'),
+              value: s.projection
                 ? `${t('kpi.public.detail.projectionText', {
                     count: s.projection.points,
                     fy: fy(ctx, ind.targetFy),
@@ -140,10 +123,10 @@ export function IndicatorPage({ ctx, view }: { ctx: PageContext; view: Indicator
                   })}${s.projection.willMiss ? t('kpi.public.willMiss') : t('kpi.public.willReach')}`
                 : s.actuals.some((a) => a.fiscalYear >= ind.targetFy)
                   ? t('kpi.public.detail.projectionDone')
-                  : t('kpi.public.detail.projectionNone')}
-            </dd>
-          </div>
-        </dl>
+                  : t('kpi.public.detail.projectionNone'),
+            },
+          ]}
+        />
       </section>
       <section aria-labelledby="kpi-chart-h">
         <h2 id="kpi-chart-h">{t('kpi.public.detail.chartHeading')}</h2>
@@ -160,52 +143,31 @@ export function IndicatorPage({ ctx, view }: { ctx: PageContext; view: Indicator
       </section>
       <section aria-labelledby="kpi-def-h">
         <h2 id="kpi-def-h">{t('kpi.public.detail.definition')}</h2>
-        <dl class="kpi-facts">
-          <div>
-            <dt>{t('kpi.public.detail.node')}</dt>
-            <dd>
-              <a href={`/plan/${node.path}`}>{nodeName}</a>
-            </dd>
-          </div>
-          <div>
-            <dt>{t('kpi.field.definition')}</dt>
-            <dd class="kpi-text">{ind.definition}</dd>
-          </div>
-          <div>
-            <dt>{t('kpi.field.source')}</dt>
-            <dd class="kpi-text">{ind.source}</dd>
-          </div>
-          <div>
-            <dt>{t('kpi.field.unit')}</dt>
-            <dd>{ind.unit === '' ? t('kpi.public.none') : ind.unit}</dd>
-          </div>
-          <div>
-            <dt>{t('kpi.field.direction')}</dt>
-            <dd>{t(`kpi.direction.${ind.direction}`)}</dd>
-          </div>
-          <div>
-            <dt>{t('kpi.baseline')}</dt>
-            <dd>
-              {t('kpi.public.detail.targetWithFy', {
+        <Facts
+          class="kpi-facts"
+          items={[
+            { label: t('kpi.public.detail.node'), value: <a href={`/plan/${node.path}`}>{nodeName}</a> },
+            { label: t('kpi.field.definition'), value: ind.definition, class: 'kpi-text' },
+            { label: t('kpi.field.source'), value: ind.source, class: 'kpi-text' },
+            { label: t('kpi.field.unit'), value: ind.unit === '' ? t('kpi.public.none') : ind.unit },
+            { label: t('kpi.field.direction'), value: t(`kpi.direction.${ind.direction}`) },
+            {
+              label: t('kpi.baseline'),
+              value: t('kpi.public.detail.targetWithFy', {
                 value: valueText(ctx, ind.baselineValue, ind.decimals, ind.unit),
                 fy: fy(ctx, ind.baselineFy),
-              })}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('kpi.target')}</dt>
-            <dd>
-              {t('kpi.public.detail.targetWithFy', {
+              }),
+            },
+            {
+              label: t('kpi.target'),
+              value: t('kpi.public.detail.targetWithFy', {
                 value: targetText(ctx, ind),
                 fy: fy(ctx, ind.targetFy),
-              })}
-            </dd>
-          </div>
-          <div>
-            <dt>{t('kpi.field.department')}</dt>
-            <dd>{view.departmentText}</dd>
-          </div>
-        </dl>
+              }),
+            },
+            { label: t('kpi.field.department'), value: view.departmentText },
+          ]}
+        />
       </section>
     </Layout>
   );

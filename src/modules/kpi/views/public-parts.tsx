@@ -6,7 +6,7 @@ import type { KpiStatus } from '../kpi.service.ts';
 import type { Actual, GradeRule, Indicator } from '../kpi.types.ts';
 import type { RollUp } from '../kpi-public.service.ts';
 import { gradeLabel } from '../kpi-public.service.ts';
-import { fy, GradeBadge, rateText, SampleMark, valueText } from './kpi-parts.tsx';
+import { Facts, fy, GradeBadge, rateText, SampleMark, valueText } from './kpi-parts.tsx';
 
 /** Pieces of the public indicator pages: latest value, trend, standing, roll-up, chart with its table. */
 
@@ -254,38 +254,22 @@ export function IndicatorCard({
         <a href={indicatorHref(ind.id)}>{ind.name}</a>
         <SampleMark ctx={ctx} show={ind.isSample} />
       </H>
-      <dl class="kpi-card__facts">
-        <div>
-          <dt>{t('kpi.latest')}</dt>
-          <dd>
-            <LatestValue ctx={ctx} s={s} />
-          </dd>
-        </div>
-        <div>
-          <dt>{t('kpi.target')}</dt>
-          <dd>
-            {t('kpi.public.detail.targetWithFy', { value: targetText(ctx, ind), fy: fy(ctx, ind.targetFy) })}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('kpi.rate')}</dt>
-          <dd>
-            <RateCell ctx={ctx} s={s} />
-          </dd>
-        </div>
-        <div>
-          <dt>{t('kpi.grade')}</dt>
-          <dd>
-            <GradeCell ctx={ctx} s={s} rules={rules} />
-          </dd>
-        </div>
-        <div>
-          <dt>{t('kpi.public.col.standing')}</dt>
-          <dd>
-            <StandingCell ctx={ctx} s={s} />
-          </dd>
-        </div>
-      </dl>
+      <Facts
+        class="kpi-card__facts"
+        items={[
+          { label: t('kpi.latest'), value: <LatestValue ctx={ctx} s={s} /> },
+          {
+            label: t('kpi.target'),
+            value: t('kpi.public.detail.targetWithFy', {
+              value: targetText(ctx, ind),
+              fy: fy(ctx, ind.targetFy),
+            }),
+          },
+          { label: t('kpi.rate'), value: <RateCell ctx={ctx} s={s} /> },
+          { label: t('kpi.grade'), value: <GradeCell ctx={ctx} s={s} rules={rules} /> },
+          { label: t('kpi.public.col.standing'), value: <StandingCell ctx={ctx} s={s} /> },
+        ]}
+      />
       <Chart ctx={ctx} s={s} />
       <details class="kpi-card__table">
         <summary>{t('kpi.public.chart.tableToggle')}</summary>
