@@ -17,9 +17,11 @@ import { buildDepartment } from '../test/support/staff.ts';
 import {
   type CheckOptions,
   checkPage,
+  hasHorizontalPageScroll,
   launchBrowser,
   newContext,
   openPage,
+  overflowingElements,
   type WatchedPage,
 } from './support/browser.ts';
 
@@ -251,6 +253,33 @@ describe('public indicator pages in Chromium', () => {
         w.page.getByRole('button', { name: 'この条件で表示' }).click(),
       ]);
       assert.ok((await w.page.locator('table.kpi-board').count()) === 1, 'only the linked measure');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('320 px wide: the dashboard, an indicator and a measure page reflow without sideways scrolling', async () => {
+    const context = await newContext(browser, baseURL, { viewport: { width: 320, height: 800 } });
+    try {
+      const w = await openPage(context);
+      for (const url of ['/dashboard', `/dashboard/indicators/${f.indicatorId}`, '/plan/1/1']) {
+        await checkPage(w, url);
+        const s = await hasHorizontalPageScroll(w.page);
+        assert.ok(
+          !s.overflow,
+          `${url} at 320px: scrollWidth ${s.scrollWidth} > clientWidth ${s.clientWidth}\n${(await overflowingElements(w.page)).join('\n')}`,
+        );
+      }
+      // On a phone each indicator of the dashboard is a card: its values under their column names.
+      await w.page.goto('/dashboard');
+      const row = w.page.locator('table.kpi-board tbody tr').first();
+      const box = await row.boundingBox();
+      assert.ok(box && box.width <= 320, `a row fits the screen (${box?.width}px)`);
+      const label = await row
+        .locator('td')
+        .first()
+        .evaluate((el) => getComputedStyle(el, '::before').content);
+      assert.match(label, /最新の実績値/, 'each value is labelled with its column');
     } finally {
       await context.close();
     }

@@ -114,6 +114,7 @@ export const migration: DualMigration = {
       .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
       .addColumn('department_id', 'integer', (c) => c.references('departments.id').onDelete('set null'))
       .addColumn('file_name', 'text', (c) => c.notNull())
+      .addColumn('fiscal_year', 'integer')
       .addColumn('format', 'text', (c) => c.notNull())
       .addColumn('state', 'text', (c) =>
         c.notNull().check(sql`state in ('queued', 'validating', 'applying', 'done', 'failed')`),

@@ -13,6 +13,7 @@ export interface ImportRow {
   user_id: number | null;
   department_id: number | null;
   file_name: string;
+  fiscal_year: number | null;
   format: string;
   state: string;
   total_rows: number;
@@ -30,6 +31,7 @@ export async function insertImport(
     user_id: number | null;
     department_id: number | null;
     file_name: string;
+    fiscal_year: number;
     format: string;
     created_at: string;
   },

@@ -48,6 +48,8 @@ export interface ImportRecord {
   userId: number | null;
   departmentId: number | null;
   fileName: string;
+  /** The fiscal year the file was checked against (null for imports made before it was kept). */
+  fiscalYear: number | null;
   format: 'xlsx' | 'csv';
   state: ImportState;
   totalRows: number;
@@ -110,6 +112,7 @@ function toRecord(r: repo.ImportRow): ImportRecord {
     userId: r.user_id === null ? null : Number(r.user_id),
     departmentId: r.department_id === null ? null : Number(r.department_id),
     fileName: r.file_name,
+    fiscalYear: r.fiscal_year === null ? null : Number(r.fiscal_year),
     format: r.format === 'xlsx' ? 'xlsx' : 'csv',
     state: r.state as ImportState,
     totalRows: Number(r.total_rows),
@@ -458,6 +461,7 @@ export async function startImport(db: Db, input: StartImport): Promise<number> {
     user_id: scope.user.id,
     department_id: scope.departmentId,
     file_name: input.fileName,
+    fiscal_year: scope.fiscalYear,
     format,
     created_at: createdAt,
   });
@@ -466,6 +470,7 @@ export async function startImport(db: Db, input: StartImport): Promise<number> {
     userId: scope.user.id,
     departmentId: scope.departmentId,
     fileName: input.fileName,
+    fiscalYear: scope.fiscalYear,
     format,
     state: 'queued',
     totalRows: 0,

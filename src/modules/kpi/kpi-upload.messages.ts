@@ -1,8 +1,6 @@
 /** Messages of the upload side of indicators, merged into the one catalogue (web/i18n/messages.ts). */
 const ja = {
   'kpi.upload.title': '実績値の一括登録（Excel・CSV）',
-  'kpi.upload.crumb.staff': '職員メニュー',
-  'kpi.upload.crumb.kpi': '目標指標',
   'kpi.upload.lead':
     'テンプレートをダウンロードして実績値を記入し、アップロードしてください。ファイル全体を確認してから登録し、誤りが1件でもあれば何も登録しません。',
   'kpi.upload.choose.heading': '1. 年度と担当課を選ぶ',
@@ -27,6 +25,7 @@ const ja = {
   'kpi.upload.recent.caption': '最近のアップロード（新しい順）',
   'kpi.upload.recent.none': 'まだアップロードはありません。',
   'kpi.upload.col.at': '日時',
+  'kpi.upload.col.fy': '年度',
   'kpi.upload.col.file': 'ファイル',
   'kpi.upload.col.state': '状態',
   'kpi.upload.col.rows': '行数',
@@ -109,8 +108,6 @@ const ja = {
 
 const en: Record<keyof typeof ja, string> = {
   'kpi.upload.title': 'Upload actuals (Excel, CSV)',
-  'kpi.upload.crumb.staff': 'Staff menu',
-  'kpi.upload.crumb.kpi': 'Indicators',
   'kpi.upload.lead':
     'Download the template, fill in the actuals and upload it. The whole file is checked first; if anything is wrong, nothing is saved.',
   'kpi.upload.choose.heading': '1. Choose the fiscal year and department',
@@ -136,6 +133,7 @@ const en: Record<keyof typeof ja, string> = {
   'kpi.upload.recent.caption': 'Recent uploads (newest first)',
   'kpi.upload.recent.none': 'No uploads yet.',
   'kpi.upload.col.at': 'Date',
+  'kpi.upload.col.fy': 'Fiscal year',
   'kpi.upload.col.file': 'File',
   'kpi.upload.col.state': 'State',
   'kpi.upload.col.rows': 'Rows',

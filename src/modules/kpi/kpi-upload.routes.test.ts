@@ -502,6 +502,12 @@ for (const dialect of DIALECTS) {
       );
       assert.equal((await (await browserOf(admin)).get(location)).statusCode, 403, 'administrators');
       assert.equal((await (await browserOf(planner)).get(location)).statusCode, 200, 'planners');
+      const page = await (await browserOf(editor)).get(`/staff/kpi/upload?fy=2025&dept=${deptA}`);
+      assert.match(
+        textOf(page.body),
+        /令和7年度（2025年度）\s*x\.xlsx/,
+        'the recent uploads list the fiscal year each file was checked against',
+      );
       assert.equal(
         (await (await browserOf(planner)).get('/staff/kpi/imports/99999')).statusCode,
         404,

@@ -96,6 +96,8 @@ export interface KpiImportTable {
   user_id: number | null;
   department_id: number | null;
   file_name: string;
+  /** The fiscal year chosen on the upload page (what the file is checked against). */
+  fiscal_year: number | null;
   /** xlsx | csv */
   format: string;
   /** queued | validating | applying | done | failed */

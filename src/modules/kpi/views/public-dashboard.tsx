@@ -77,19 +77,19 @@ function IndicatorTable({
                 <a href={indicatorHref(s.indicator.id)}>{s.indicator.name}</a>
                 <SampleMark ctx={ctx} show={s.indicator.isSample && !s.latest} />
               </th>
-              <td>
+              <td data-label={t('kpi.public.col.latest')}>
                 <LatestValue ctx={ctx} s={s} />
               </td>
-              <td>
+              <td data-label={t('kpi.public.col.rate')}>
                 <RateCell ctx={ctx} s={s} />
               </td>
-              <td>
+              <td data-label={t('kpi.public.col.grade')}>
                 <GradeCell ctx={ctx} s={s} rules={rules} />
               </td>
-              <td>
+              <td data-label={t('kpi.public.col.trend')}>
                 <TrendMark ctx={ctx} s={s} />
               </td>
-              <td>
+              <td data-label={t('kpi.public.col.standing')}>
                 <StandingCell ctx={ctx} s={s} />
               </td>
             </tr>

@@ -21,8 +21,8 @@ export function ImportPage({ ctx, imp }: { ctx: PageContext; imp: ImportRecord }
       error={failed}
       section="staff"
       crumbs={[
-        { href: '/staff', label: t('kpi.upload.crumb.staff') },
-        { href: '/staff/kpi', label: t('kpi.upload.crumb.kpi') },
+        { href: '/staff', label: t('staff.home.title') },
+        { href: '/staff/kpi', label: t('kpi.staff.title') },
         { href: '/staff/kpi/upload', label: t('kpi.upload.title') },
       ]}
     >

@@ -43,8 +43,9 @@ export function UploadPage(p: UploadPageProps) {
       title={t('kpi.upload.title')}
       errors={errors}
       crumbs={[
-        { href: '/staff', label: t('kpi.upload.crumb.staff') },
-        { href: '/staff/kpi', label: t('kpi.upload.crumb.kpi') },
+        { href: '/staff', label: t('staff.home.title') },
+        { href: '/staff/kpi', label: t('kpi.staff.title') },
+        { href: '/staff/kpi/upload', label: t('kpi.upload.title') },
       ]}
     >
       <p>{t('kpi.upload.lead')}</p>

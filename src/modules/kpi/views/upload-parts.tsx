@@ -1,4 +1,4 @@
-import { formatDateTime } from '../../../shared/fiscal-year.ts';
+import { formatDateTime, formatFiscalYear } from '../../../shared/fiscal-year.ts';
 import type { PageContext } from '../../../web/context.ts';
 import type { MessageKey, Translate } from '../../../web/i18n/messages.ts';
 import type { ImportRecord, ImportState } from '../import.service.ts';
@@ -48,6 +48,7 @@ export function ImportTable({
           <thead>
             <tr>
               <th scope="col">{t('kpi.upload.col.at')}</th>
+              <th scope="col">{t('kpi.upload.col.fy')}</th>
               <th scope="col">{t('kpi.upload.col.file')}</th>
               <th scope="col">{t('kpi.upload.col.state')}</th>
               <th scope="col">{t('kpi.upload.col.rows')}</th>
@@ -60,6 +61,7 @@ export function ImportTable({
                 <th scope="row">
                   <a href={`/staff/kpi/imports/${i.id}`}>{formatDateTime(i.createdAt, ctx.locale)}</a>
                 </th>
+                <td>{i.fiscalYear === null ? '—' : formatFiscalYear(i.fiscalYear, ctx.locale)}</td>
                 <td>{i.fileName}</td>
                 <td>{stateText(t, i.state)}</td>
                 <td>{i.totalRows}</td>
