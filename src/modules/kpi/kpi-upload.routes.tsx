@@ -183,6 +183,7 @@ export async function kpiUploadRoutes(app: FastifyInstance) {
         note: actual?.note ?? '',
         fiscalYear: scope.fy,
         version: actual?.lockVersion ?? 0,
+        isSample: i.isSample || (actual?.isSample ?? false),
       };
     });
   }

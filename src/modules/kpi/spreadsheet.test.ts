@@ -30,6 +30,7 @@ const ROWS: TemplateRow[] = [
     note: '前年度と同じ',
     fiscalYear: 2025,
     version: 3,
+    isSample: true,
   },
   {
     indicatorId: 12,
@@ -42,6 +43,7 @@ const ROWS: TemplateRow[] = [
     note: '',
     fiscalYear: 2025,
     version: 0,
+    isSample: false,
   },
 ];
 
@@ -170,6 +172,10 @@ describe('CSV', () => {
     assert.equal(csv.split('\r\n').length, 4, 'header, two rows, and the final CRLF');
     assert.ok(csv.includes(`"'=HYPERLINK(""http://evil"")"`), 'the formula is neutralised');
     assert.ok(csv.includes('令和7年度（2025年度）'), 'the year as people read it');
+    const [header, sampleRow, realRow] = csv.replace(/^\uFEFF/, '').split('\r\n');
+    assert.ok(header?.endsWith(',サンプル値'), 'a サンプル値 column');
+    assert.ok(sampleRow?.endsWith(',サンプル値'), 'a sample value is marked');
+    assert.ok(realRow?.endsWith(',0,'), 'a real one is not');
   });
 
   test('round trip through the CSV in UTF-8 with and without BOM and in Shift_JIS', async () => {

@@ -29,7 +29,8 @@ export type ColumnKey =
   | 'note'
   | 'fyLabel'
   | 'fy'
-  | 'version';
+  | 'version'
+  | 'sample';
 
 export interface TemplateColumn {
   key: ColumnKey;
@@ -53,6 +54,7 @@ export const TEMPLATE_COLUMNS: readonly TemplateColumn[] = [
   { key: 'fyLabel', header: '年度', editable: false, required: false, width: 24 },
   { key: 'fy', header: '年度（西暦）', editable: false, required: true, width: 12 },
   { key: 'version', header: '版', editable: false, required: true, width: 7 },
+  { key: 'sample', header: 'サンプル値', editable: false, required: false, width: 12 },
 ];
 
 export const STATUS_WORDS: Record<ActualStatus, string> = { preliminary: '速報', final: '確定' };
@@ -108,6 +110,8 @@ export interface TemplateRow {
   fiscalYear: number;
   /** The actual's lock_version; 0 when there is no actual yet. */
   version: number;
+  /** The indicator or its value is sample data (marked サンプル値 in the template, as in every export). */
+  isSample: boolean;
 }
 
 export interface TemplateMeta {
@@ -129,6 +133,7 @@ function cellsOf(r: TemplateRow): Record<ColumnKey, string | number | null> {
     fyLabel: formatFiscalYear(r.fiscalYear, 'ja'),
     fy: r.fiscalYear,
     version: r.version,
+    sample: r.isSample ? 'サンプル値' : null,
   };
 }
 
