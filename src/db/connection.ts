@@ -65,6 +65,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
     : undefined;
   if (dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
+    // An idle connection that the server closes (a restart, a failover, an administrator) is reported on
+    // the pool; without a listener Node would treat it as an unhandled error and stop the whole process.
+    // The pool drops that connection and opens a new one when next needed, so a warning is enough.
+    pool.on('error', (err) => {
+      process.emitWarning(`PostgreSQL: an idle connection was closed (${err.message}); it will be replaced`);
+    });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
     return { kysely, dialect, close: () => kysely.destroy() };
   }

@@ -7,8 +7,8 @@ import {
   ACTUAL_STATUSES,
   type ActualStatus,
   DIRECTIONS,
-  type Direction,
   type GradeRule,
+  type Indicator,
 } from './kpi.types.ts';
 
 /**
@@ -131,27 +131,28 @@ function choiceField<T extends string>(choices: readonly T[]) {
   });
 }
 
-/** What a definition form holds once valid. */
-export interface IndicatorInput {
-  name: string;
-  definition: string;
-  source: string;
-  unit: string;
-  direction: Direction;
-  rangeMin: number | null;
-  rangeMax: number | null;
-  decimals: number;
-  baselineValue: number;
-  baselineFy: number;
-  targetValue: number;
-  targetFy: number;
-  /** null = the measure's lead department. */
-  departmentId: number | null;
+/** What a definition form holds once valid: the indicator's own fields (department null = the measure's lead). */
+export type IndicatorInput = Pick<
+  Indicator,
+  | 'name'
+  | 'definition'
+  | 'source'
+  | 'unit'
+  | 'direction'
+  | 'rangeMin'
+  | 'rangeMax'
+  | 'decimals'
+  | 'baselineValue'
+  | 'baselineFy'
+  | 'targetValue'
+  | 'targetFy'
+  | 'departmentId'
+> & {
   /** null = after the node's last indicator. */
   position: number | null;
   /** The yearly targets set (the years left empty are interpolated). */
   yearTargets: Array<{ fiscalYear: number; value: number }>;
-}
+};
 
 /** The raw values of a form, to show again what was typed. */
 export type FormValues = Record<string, string>;

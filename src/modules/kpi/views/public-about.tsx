@@ -2,6 +2,7 @@ import type { PageContext } from '../../../web/context.ts';
 import { Layout } from '../../../web/layout.tsx';
 import type { GradeRule } from '../kpi.types.ts';
 import { GradeBadge } from './kpi-parts.tsx';
+import { DownloadLinks } from './public-parts.tsx';
 
 /** GET /dashboard/about: the formulas, the city's grade rules, roll-up, projection, and サンプル値. */
 export function AboutPage({ ctx, rules }: { ctx: PageContext; rules: readonly GradeRule[] }) {
@@ -67,17 +68,7 @@ export function AboutPage({ ctx, rules }: { ctx: PageContext; rules: readonly Gr
       <section aria-labelledby="about-dl-h" id="downloads">
         <h2 id="about-dl-h">{t('kpi.public.about.downloadsHeading')}</h2>
         <p>{t('kpi.public.about.downloadsText')}</p>
-        <ul class="kpi-downloads">
-          <li>
-            <a href="/dashboard/indicators.xlsx">{t('kpi.public.download.xlsx')}</a>
-          </li>
-          <li>
-            <a href="/dashboard/indicators.csv">{t('kpi.public.download.csv')}</a>
-          </li>
-          <li>
-            <a href="/api/indicators">{t('kpi.public.download.json')}</a>
-          </li>
-        </ul>
+        <DownloadLinks ctx={ctx} />
       </section>
     </Layout>
   );

@@ -8,6 +8,7 @@ import type { GradeRule } from '../kpi.types.ts';
 import type { Dashboard, DepartmentOption, StandingCounts } from '../kpi-public.service.ts';
 import { SampleMark } from './kpi-parts.tsx';
 import {
+  DownloadLinks,
   GradeCell,
   indicatorHref,
   LatestValue,
@@ -253,17 +254,7 @@ export function DashboardPage({ ctx, view }: { ctx: PageContext; view: Dashboard
       )}
       <section aria-labelledby="kpi-dl-h">
         <h2 id="kpi-dl-h">{t('kpi.public.downloadsHeading')}</h2>
-        <ul class="kpi-downloads">
-          <li>
-            <a href="/dashboard/indicators.xlsx">{t('kpi.public.download.xlsx')}</a>
-          </li>
-          <li>
-            <a href="/dashboard/indicators.csv">{t('kpi.public.download.csv')}</a>
-          </li>
-          <li>
-            <a href="/api/indicators">{t('kpi.public.download.json')}</a>
-          </li>
-        </ul>
+        <DownloadLinks ctx={ctx} />
       </section>
     </Layout>
   );

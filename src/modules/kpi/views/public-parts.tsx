@@ -281,3 +281,21 @@ export function IndicatorCard({
     </section>
   );
 }
+
+/** The open-data downloads of every indicator and actual (.xlsx, CSV, JSON). */
+export function DownloadLinks({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  return (
+    <ul class="kpi-downloads">
+      <li>
+        <a href="/dashboard/indicators.xlsx">{t('kpi.public.download.xlsx')}</a>
+      </li>
+      <li>
+        <a href="/dashboard/indicators.csv">{t('kpi.public.download.csv')}</a>
+      </li>
+      <li>
+        <a href="/api/indicators">{t('kpi.public.download.json')}</a>
+      </li>
+    </ul>
+  );
+}
