@@ -229,8 +229,8 @@ for (const dialect of DIALECTS) {
       assert.match(lines[1] as string, new RegExp(`^${kpi.indicatorId},`), 'the editor’s indicator');
       assert.match(
         lines[1] as string,
-        /,7,速報,速報値,令和7年度（2025年度）,2025,1$/,
-        'value, status, note, year, version',
+        /,7,速報,速報値,令和7年度（2025年度）,2025,1,$/,
+        'value, status, note, year, version, and an empty サンプル値 column (a real value)',
       );
       const other = await (await browserOf(editor)).get(`/staff/kpi/template.csv?fy=2025&dept=all`);
       assert.equal(other.statusCode, 403, 'editors only for their own department');
