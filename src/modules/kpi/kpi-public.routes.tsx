@@ -7,9 +7,9 @@ import { listDepartments } from '../accounts/accounts.service.ts';
 import { attachmentDisposition } from '../consultation/result-export.ts';
 import { getCurrentPlan } from '../plan/plan.service.ts';
 import type { PlanTree } from '../plan/plan.types.ts';
-import { getGradeRules } from './kpi.service.ts';
+import { getGradeRules, loadKpiBoard } from './kpi.service.ts';
 import { exportRows, indicatorsCsv, indicatorsJson, indicatorsXlsx } from './kpi-export.ts';
-import { type DashboardFilter, loadBoard, loadDashboard, nodeOf } from './kpi-public.service.ts';
+import { type DashboardFilter, loadDashboard, nodeOf } from './kpi-public.service.ts';
 import { AboutPage } from './views/public-about.tsx';
 import { DashboardPage } from './views/public-dashboard.tsx';
 import { IndicatorPage } from './views/public-indicator.tsx';
@@ -98,7 +98,7 @@ export async function kpiPublicRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: { id: string } }>('/dashboard/indicators/:id', async (request, reply) => {
     if (!ID.test(request.params.id)) throw new NotFoundError('bad indicator id');
     const tree = await current();
-    const board = await loadBoard(app.db, {
+    const board = await loadKpiBoard(app.db, {
       municipalityCode: municipality,
       planId: tree.version.plan.id,
       ids: [Number(request.params.id)],
@@ -125,7 +125,10 @@ export async function kpiPublicRoutes(app: FastifyInstance): Promise<void> {
 
   async function allRows() {
     const tree = await current();
-    const board = await loadBoard(app.db, { municipalityCode: municipality, planId: tree.version.plan.id });
+    const board = await loadKpiBoard(app.db, {
+      municipalityCode: municipality,
+      planId: tree.version.plan.id,
+    });
     return { tree, board };
   }
   const fileDate = () => {
@@ -156,7 +159,10 @@ export async function kpiPublicRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/indicators', async (_request, reply) => {
     const tree = await getCurrentPlan(app.db, municipality);
     if (!tree) return reply.status(404).send({ error: 'not_found' });
-    const board = await loadBoard(app.db, { municipalityCode: municipality, planId: tree.version.plan.id });
+    const board = await loadKpiBoard(app.db, {
+      municipalityCode: municipality,
+      planId: tree.version.plan.id,
+    });
     return reply
       .type('application/json; charset=utf-8')
       .send(indicatorsJson(tree, board.statuses, board.rules));

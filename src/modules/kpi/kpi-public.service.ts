@@ -2,9 +2,8 @@ import type { Db } from '../../db/database.ts';
 import { listDepartments } from '../accounts/accounts.service.ts';
 import type { PlanNode, PlanTree } from '../plan/plan.types.ts';
 import { rollUp } from './kpi.math.ts';
-import * as repo from './kpi.repository.ts';
-import { getGradeRules, type KpiBoard, type KpiStatus, statusOf } from './kpi.service.ts';
-import { DEFAULT_GRADE_RULES, type GradeRule } from './kpi.types.ts';
+import { type KpiStatus, loadKpiBoard } from './kpi.service.ts';
+import type { GradeRule } from './kpi.types.ts';
 
 /**
  * What the public pages of indicators show, shaped from the plan tree and the indicators' statuses: the
@@ -56,24 +55,6 @@ export interface Dashboard {
   counts: StandingCounts;
   /** Every indicator of the plan, before filtering (0 = the plan has none). */
   totalIndicators: number;
-}
-
-/**
- * loadKpiBoard's result in the same 4 queries when there are indicators, and in 1 when there are none
- * (the indicators are read first; the rules, targets and actuals only when something needs them): the
- * plan's pages show this section on every measure and most have none yet.
- */
-export async function loadBoard(db: Db, filter: repo.IndicatorFilter): Promise<KpiBoard> {
-  const indicators = await repo.selectIndicators(db.kysely, filter);
-  if (indicators.length === 0) return { rules: [...DEFAULT_GRADE_RULES], statuses: [] };
-  const rules = await getGradeRules(db.kysely, filter.municipalityCode);
-  const ids = indicators.map((i) => i.id);
-  const targets = await repo.selectTargets(db.kysely, filter.municipalityCode, ids);
-  const actuals = await repo.selectActuals(db.kysely, filter.municipalityCode, ids);
-  return {
-    rules,
-    statuses: indicators.map((i) => statusOf(i, actuals.get(i.id) ?? [], targets.get(i.id) ?? [], rules)),
-  };
 }
 
 /** The grade's label under the rules (GradeBadge shows letter and words). */
@@ -158,7 +139,7 @@ export async function loadDashboard(
   filter: DashboardFilter,
 ): Promise<{ dashboard: Dashboard; departments: DepartmentOption[]; ccValid: boolean; deptValid: boolean }> {
   const code = tree.version.municipality.code;
-  const board = await loadBoard(db, { municipalityCode: code, planId: tree.version.plan.id });
+  const board = await loadKpiBoard(db, { municipalityCode: code, planId: tree.version.plan.id });
   const depts = await listDepartments(db, code);
   const usedDepts = new Set(board.statuses.map((s) => s.indicator.effectiveDepartmentId));
   const departments = depts
@@ -198,7 +179,7 @@ export interface NodeKpi {
 
 export async function loadNodeKpi(db: Db, tree: PlanTree, node: PlanNode): Promise<NodeKpi> {
   const paths = node.kind === 'policy' ? [node.path, ...node.children.map((m) => m.path)] : [node.path];
-  const board = await loadBoard(db, {
+  const board = await loadKpiBoard(db, {
     municipalityCode: tree.version.municipality.code,
     planId: tree.version.plan.id,
     nodePaths: paths,
@@ -221,7 +202,7 @@ export interface TopSummaryRow {
 }
 
 export async function loadTopSummary(db: Db, tree: PlanTree): Promise<TopSummaryRow[]> {
-  const board = await loadBoard(db, {
+  const board = await loadKpiBoard(db, {
     municipalityCode: tree.version.municipality.code,
     planId: tree.version.plan.id,
   });

@@ -65,11 +65,13 @@ export interface KpiBoard {
 
 /**
  * The indicators matching the filter with their targets, actuals and computed status: four queries
- * whatever the number of indicators (a test counts them).
+ * whatever the number of indicators (a test counts them), and one when there are none (the indicators are
+ * read first; the plan's pages ask for every measure, and most have none yet).
  */
 export async function loadKpiBoard(db: Db, filter: repo.IndicatorFilter): Promise<KpiBoard> {
-  const rules = await getGradeRules(db.kysely, filter.municipalityCode);
   const indicators = await repo.selectIndicators(db.kysely, filter);
+  if (indicators.length === 0) return { rules: [...DEFAULT_GRADE_RULES], statuses: [] };
+  const rules = await getGradeRules(db.kysely, filter.municipalityCode);
   const ids = indicators.map((i) => i.id);
   const targets = await repo.selectTargets(db.kysely, filter.municipalityCode, ids);
   const actuals = await repo.selectActuals(db.kysely, filter.municipalityCode, ids);
