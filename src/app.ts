@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import proxyAddr from '@fastify/proxy-addr';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -26,13 +27,20 @@ import { planRoutes } from './modules/plan/plan.routes.tsx';
 import { planSettingsRoutes } from './modules/plan/plan-settings.routes.tsx';
 import { planStaffRoutes } from './modules/plan/plan-staff.routes.tsx';
 import { siteRoutes } from './modules/site/site.routes.tsx';
+import { withTimeout } from './shared/timeout.ts';
+import { DEFAULT_BODY_LIMIT } from './web/body-limits.ts';
 import { registerCsrf } from './web/csrf.ts';
 import { registerErrorHandlers } from './web/error-handler.tsx';
+import { parseQueryString } from './web/query-string.ts';
 import { registerSecurityHeaders } from './web/security-headers.ts';
 import { SiteInfo } from './web/site.ts';
 import { registerStaffSession } from './web/staff-session.ts';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set on static files and /healthz (isBareRoute): no session lookup, no sample-data check. */
+    bare?: boolean;
+  }
   interface FastifyInstance {
     config: Config;
     db: Db;
@@ -99,20 +107,41 @@ function withRedactedUrls(logger: FastifyServerOptions['logger']): FastifyServer
   } as FastifyServerOptions['logger'];
 }
 
+/** /healthz reports the database down when it has not answered `select 1` within this time. */
+export const HEALTH_CHECK_TIMEOUT_MS = 1_500;
+
+/**
+ * Routes that serve the site's own files or its health: no session lookup, no sample-data check, so that
+ * they answer from memory whatever state the database is in.
+ */
+export function isBareRoute(url: string): boolean {
+  return url.startsWith('/static/') || url === '/healthz';
+}
+
 /** The Fastify app with its plugins and modules registered; does not listen. */
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const { config, db } = options;
+  // Behind a reverse proxy (KYOSO_TRUST_PROXY), the client is the address the trusted proxies forwarded:
+  // per-address limits and logs see people, not the proxy; request.protocol follows X-Forwarded-Proto.
+  const trusted = config.trustProxy.length > 0 ? proxyAddr.compile(config.trustProxy) : null;
   const app = Fastify({
     logger: withRedactedUrls(options.logger ?? { level: config.logLevel }),
-    // A request id from a trusted proxy is kept (so logs join up); otherwise a new one.
+    // A request id sent by a trusted proxy is kept (so its logs and ours join up); otherwise a new one:
+    // anyone else could fill our logs with ids of their choosing.
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
-      return typeof h === 'string' && /^[\w.-]{8,64}$/.test(h) ? h : randomUUID();
+      const fromProxy = trusted?.(req.socket?.remoteAddress ?? '', 0) ?? false;
+      return fromProxy && typeof h === 'string' && /^[\w.-]{8,64}$/.test(h) ? h : randomUUID();
     },
-    trustProxy: false,
-    bodyLimit: 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    trustProxy: trusted ?? false,
+    // Every body is capped before it is parsed; routes whose forms carry long texts raise their own cap
+    // (web/body-limits.ts), the upload's multipart has its own limits.
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseQueryString },
   });
+  // Forms send application/x-www-form-urlencoded (and the upload multipart/form-data, in its plugin);
+  // nothing in Kyoso takes JSON or plain text, so their parsers go: anything else is a 415.
+  app.removeAllContentTypeParsers();
 
   app.decorate('config', config);
   app.decorate('db', db);
@@ -122,6 +151,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.decorate('routeList', routeList);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routeList.push({ method, url: route.url });
+    if (isBareRoute(route.url)) route.config = { ...(route.config ?? {}), bare: true };
   });
   const intake = new IntakeWriter(db);
   app.decorate('intake', intake);
@@ -129,16 +159,19 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     await intake.close();
   });
   app.decorate('healthCheck', async () => {
-    await sql`select 1`.execute(db.kysely);
+    await withTimeout(sql`select 1`.execute(db.kysely), HEALTH_CHECK_TIMEOUT_MS, 'the database');
   });
 
-  // The sample-data banner (SiteInfo): one cheap query a minute at most.
-  app.addHook('onRequest', async () => {
-    await app.site.ensureFresh();
+  // The sample-data banner (SiteInfo): one cheap query a minute at most, never for static files or /healthz.
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.bare) return;
+    await app.site.ensureFresh(request.log);
   });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Staff pages show what only staff may see: no cache anywhere may keep them (back button included).
+    if (request.url.startsWith('/staff')) reply.header('cache-control', 'no-store');
   });
 
   registerSecurityHeaders(app);
@@ -147,7 +180,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     timeWindow: '1 minute',
   });
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(formbody);
   registerStaffSession(app);
   await registerCsrf(app, await instanceSecret(db, 'csrf_hmac', app.clock()));
   await app.register(fastifyStatic, {

@@ -1,5 +1,5 @@
 import { BUNDLED_PLAN_FILE, type Config } from './config.ts';
-import { openDatabase } from './db/connection.ts';
+import { type OpenOptions, openDatabase } from './db/connection.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { loadSampleKpi, type SampleCounts } from './modules/kpi/kpi.sample.ts';
@@ -15,8 +15,15 @@ export const BUNDLED_PLAN = {
   periodEndFy: 2025,
 } as const;
 
-/** Opens the database and applies pending migrations. */
-export async function openAndMigrate(config: Pick<Config, 'databaseUrl'>): Promise<Db> {
+/**
+ * Opens the database and applies pending migrations. With `statementTimeoutMs` (the web server), the
+ * migrations run on a connection without it (building an index on a large table may take longer), and
+ * the database returned has it.
+ */
+export async function openAndMigrate(
+  config: Pick<Config, 'databaseUrl'>,
+  options: Pick<OpenOptions, 'statementTimeoutMs'> = {},
+): Promise<Db> {
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db);
@@ -24,7 +31,9 @@ export async function openAndMigrate(config: Pick<Config, 'databaseUrl'>): Promi
     await db.close();
     throw e;
   }
-  return db;
+  if (!options.statementTimeoutMs || db.dialect !== 'postgres') return db;
+  await db.close();
+  return openDatabase(config.databaseUrl, options);
 }
 
 /**

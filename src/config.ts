@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import proxyAddr from '@fastify/proxy-addr';
 import { z } from 'zod';
 
 /** Repository root, so that `data/` resolves the same whatever the working directory. */
@@ -33,6 +34,22 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'KYOSO_MAIL_FROM must be an e-mail address')
     .optional(),
+  /** Addresses/CIDRs of trusted reverse proxies, comma-separated (see trustedProxies). */
+  KYOSO_TRUST_PROXY: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      try {
+        proxyAddr.compile(trustedProxies(v));
+      } catch (e) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `KYOSO_TRUST_PROXY must list addresses or CIDRs of proxies, comma-separated (${(e as Error).message})`,
+        });
+      }
+    }),
+  /** PostgreSQL: longest a statement may run before the server cancels it (ms; 0 = no limit). */
+  KYOSO_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -56,6 +73,21 @@ export interface Config {
   smtpUrl: string | null;
   /** The From address of mail Kyoso sends. */
   mailFrom: string;
+  /**
+   * The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto / X-Request-Id are believed (addresses,
+   * CIDRs, or proxy-addr's names loopback/linklocal/uniquelocal); empty: none, the peer is the client.
+   */
+  trustProxy: string[];
+  /** PostgreSQL statement timeout in ms (0: none). */
+  dbStatementTimeoutMs: number;
+}
+
+/** The list in KYOSO_TRUST_PROXY: comma- or space-separated, empty items dropped. */
+export function trustedProxies(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** Reads the environment; throws a readable error naming the bad variable. */
@@ -80,5 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     submissionLimitPerHour: e.KYOSO_SUBMISSIONS_PER_HOUR,
     smtpUrl: e.KYOSO_SMTP_URL ? e.KYOSO_SMTP_URL : null,
     mailFrom: e.KYOSO_MAIL_FROM ?? `no-reply@${new URL(baseUrl).hostname}`,
+    trustProxy: trustedProxies(e.KYOSO_TRUST_PROXY),
+    dbStatementTimeoutMs: e.KYOSO_DB_STATEMENT_TIMEOUT_MS,
   };
 }

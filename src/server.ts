@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { dialectOf } from './db/connection.ts';
 import { createSetupToken } from './modules/accounts/accounts.service.ts';
 import { startMailDelivery } from './modules/consultation/mail-sender.ts';
+import { installProcessGuards } from './process-guards.ts';
 
 /** The one-time address for creating the first administrator. */
 export function setupUrl(baseUrl: string, token: string): string {
@@ -13,7 +14,7 @@ export function setupUrl(baseUrl: string, token: string): string {
 /** Reads the configuration, prepares the database, serves until SIGTERM/SIGINT, then closes gracefully. */
 export async function serve(): Promise<void> {
   const config = loadConfig();
-  const db = await openAndMigrate(config);
+  const db = await openAndMigrate(config, { statementTimeoutMs: config.dbStatementTimeoutMs });
   const app = await build({ config, db });
   if (await seedIfEmpty(db, config)) {
     app.log.info('imported the bundled Sanyo-Onoda plan (first start)');
@@ -31,7 +32,7 @@ export async function serve(): Promise<void> {
   if (mailSender) app.addHook('onClose', async () => mailSender.stop());
 
   let closing = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing requests in flight');
@@ -43,7 +44,7 @@ export async function serve(): Promise<void> {
     try {
       await app.close();
       await db.close();
-      process.exit(0);
+      process.exit(exitCode);
     } catch (err) {
       app.log.error({ err }, 'error during shutdown');
       process.exit(1);
@@ -51,6 +52,7 @@ export async function serve(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+  installProcessGuards(app.log, () => void shutdown('uncaughtException', 1));
 
   await app.listen({ port: config.port, host: config.host });
   const where = dialectOf(config.databaseUrl) === 'sqlite' ? config.databaseUrl : 'PostgreSQL';

@@ -10,7 +10,23 @@ export interface OpenOptions {
   onQuery?: (event: LogEvent) => void;
   /** Pool size on PostgreSQL. */
   poolSize?: number;
+  /**
+   * PostgreSQL: the longest a statement may run (ms) before the server cancels it, and (2 s later) before
+   * the client gives up on a server that does not answer at all. 0 or absent: no limit (migrations and
+   * commands); the web server passes config.dbStatementTimeoutMs.
+   */
+  statementTimeoutMs?: number;
 }
+
+/**
+ * PostgreSQL: how long to wait for a connection (a new one, or a free one of the pool) before the
+ * request fails with "database unavailable" (503) instead of waiting for ever.
+ */
+export const PG_CONNECT_TIMEOUT_MS = 2_000;
+/** PostgreSQL: idle connections are closed after this long (and replaced when needed). */
+export const PG_IDLE_TIMEOUT_MS = 30_000;
+/** PostgreSQL: a transaction left idle this long is ended by the server, releasing its locks. */
+export const PG_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
 /** Which dialect a DATABASE_URL means: postgres://… or postgresql://… is PostgreSQL, anything else an SQLite file. */
 export function dialectOf(url: string): Dialect {
@@ -64,7 +80,21 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
       }
     : undefined;
   if (dialect === 'postgres') {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: pgTypes });
+    const statementMs = options.statementTimeoutMs ?? 0;
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+      // No wait without an end: a server that is down, or a pool whose connections are all stuck, fails
+      // the request after PG_CONNECT_TIMEOUT_MS; a server that stops answering mid-query, after the
+      // statement timeout plus 2 s (query_timeout is the client's own clock, for when the server cannot
+      // even cancel); TCP keepalive notices a peer that vanished.
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      idleTimeoutMillis: PG_IDLE_TIMEOUT_MS,
+      keepAlive: true,
+      idle_in_transaction_session_timeout: PG_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      ...(statementMs > 0 ? { statement_timeout: statementMs, query_timeout: statementMs + 2_000 } : {}),
+    });
     // An idle connection that the server closes (a restart, a failover, an administrator) is reported on
     // the pool; without a listener Node would treat it as an unhandled error and stop the whole process.
     // The pool drops that connection and opens a new one when next needed, so a warning is enough.

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
 import {
   escapeLike,
+  graphemeLength,
   highlightSegments,
   isBlank,
   normalizeForSearch,
@@ -275,5 +277,75 @@ describe('highlighting text whose normal form joins characters', () => {
   });
   test('an empty term is ignored instead of looping', () => {
     assert.deepEqual(highlightSegments('abc', ['']), [{ text: 'abc', match: false }]);
+  });
+});
+
+describe('graphemeLength', () => {
+  const intl = new Intl.Segmenter('ja', { granularity: 'grapheme' });
+  const byIntl = (s: string) => [...intl.segment(s)].length;
+
+  test('counts as a reader does: combining marks, emoji sequences, flags, Hangul jamo, CRLF', () => {
+    assert.equal(graphemeLength(''), 0);
+    assert.equal(graphemeLength('山陽小野田'), 5);
+    assert.equal(graphemeLength('か\u3099'), 1);
+    assert.equal(graphemeLength('👨‍👩‍👧'), 1);
+    assert.equal(graphemeLength('🇯🇵🇯🇵'), 2);
+    assert.equal(graphemeLength('\u1100\u1161\u11A8'), 1);
+    assert.equal(graphemeLength('a\r\nb'), 3);
+  });
+
+  test('agrees with Intl.Segmenter on any short text', () => {
+    const pieces = [
+      'a',
+      'あ',
+      '\u3099',
+      '👨',
+      '\u200d',
+      '👩',
+      '🇯',
+      '🇵',
+      '\r',
+      '\n',
+      '\u0301',
+      '\u1100',
+      '\u1161',
+      '\uFE0F',
+      '#',
+      '\u20E3',
+      '\u0915',
+      '\u094D',
+      '\ud800',
+      '\u0600',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 16 }), (parts) => {
+        const s = parts.join('');
+        assert.equal(graphemeLength(s), byIntl(s), JSON.stringify(s));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => graphemeLength(s) === byIntl(s)),
+    );
+  });
+
+  // Issue 10: Intl.Segmenter's iteration is quadratic (192,000 characters froze a request for minutes).
+  // The time per character of a 400,000-character text must stay near that of a 20,000-character one;
+  // quadratic growth would make it 20 times larger. Best of five, so that a busy machine does not decide.
+  test('takes time linear in the length', () => {
+    const perChar = (n: number) => {
+      const s = 'あa👨‍👩‍👧か\u3099'.repeat(Math.ceil(n / 8)).slice(0, n);
+      let best = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        graphemeLength(s);
+        best = Math.min(best, performance.now() - t);
+      }
+      return best / n;
+    };
+    perChar(20_000); // warm up
+    const small = perChar(20_000);
+    const large = perChar(400_000);
+    assert.ok(large < small * 5, `per character: ${large} ms at 400k vs ${small} ms at 20k`);
   });
 });

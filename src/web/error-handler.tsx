@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../db/faults.ts';
 import { pageContext } from './context.ts';
 import type { MessageKey } from './i18n/messages.ts';
 import { Layout } from './layout.tsx';
@@ -16,6 +17,8 @@ function keysFor(status: number, code?: string): { title: MessageKey; body: Mess
     return { title: 'error.csrf.title', body: 'error.csrf.body' };
   if (status === 403) return { title: 'error.forbidden.title', body: 'error.forbidden.body' };
   if (status === 413) return { title: 'error.tooLarge.title', body: 'error.tooLarge.body' };
+  if (status === 415) return { title: 'error.unsupportedType.title', body: 'error.unsupportedType.body' };
+  if (status === 503) return { title: 'error.unavailable.title', body: 'error.unavailable.body' };
   if (status === 404) return { title: 'error.notFound.title', body: 'error.notFound.body' };
   if (status === 429) return { title: 'error.tooMany.title', body: 'error.tooMany.body' };
   if (status >= 400 && status < 500)
@@ -31,6 +34,11 @@ function ErrorPage({ status, code, request, municipalityName }: ErrorPageProps) 
     <Layout ctx={ctx} title={t(k.title)}>
       <h1>{t(k.title)}</h1>
       <p>{t(k.body)}</p>
+      {status === 503 && request.method !== 'GET' && request.method !== 'HEAD' ? (
+        <p>
+          <strong>{t('error.unavailable.notSaved')}</strong>
+        </p>
+      ) : null}
       {status >= 500 ? <p>{t('error.server.ref', { id: ctx.requestId })}</p> : null}
       <p>
         <a href="/">{t('error.notFound.home')}</a>
@@ -61,15 +69,25 @@ async function sendError(
       .status(status)
       .type('application/json; charset=utf-8')
       .send({
-        error: status === 404 ? 'not_found' : status >= 500 ? 'internal_error' : 'bad_request',
+        error:
+          status === 404
+            ? 'not_found'
+            : status === 503
+              ? 'unavailable'
+              : status >= 500
+                ? 'internal_error'
+                : 'bad_request',
         requestId: request.id,
       });
   }
-  let name = '';
-  try {
-    name = await app.site.name();
-  } catch {
-    // the database may be what failed: the error page still renders
+  // The database may be what failed: a server error's page does not ask it again (the name as last read).
+  let name = app.site.lastName;
+  if (status < 500) {
+    try {
+      name = await app.site.name();
+    } catch {
+      // the error page still renders
+    }
   }
   return sendPage(
     reply,
@@ -82,8 +100,16 @@ async function sendError(
 export function registerErrorHandlers(app: FastifyInstance) {
   app.setNotFoundHandler(async (request, reply) => sendError(app, request, reply, 404));
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const unavailable = isDatabaseUnavailable(error);
+    const status = unavailable
+      ? 503
+      : typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 600
+        ? error.statusCode
+        : 500;
+    if (unavailable) {
+      request.log.error({ err: error }, 'database unavailable');
+      reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
+    } else if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: error.code, status }, error.message);
     if (status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
     const location = (error as { location?: unknown }).location;

@@ -28,6 +28,11 @@ export class SiteInfo {
     return name;
   }
 
+  /** The name as last read, without asking the database (error pages, which may be about the database). */
+  get lastName(): string {
+    return this.cached?.name ?? '';
+  }
+
   /** Whether sample data exists, as last read (see ensureFresh). */
   get sampleActive(): boolean {
     return this.sample?.active ?? false;
@@ -39,8 +44,26 @@ export class SiteInfo {
     return active;
   }
 
-  /** Called before every request: re-reads the sample flag when it is older than the TTL. */
-  async ensureFresh(): Promise<void> {
-    if (!this.sample || Date.now() - this.sample.at >= this.ttlMs) await this.refreshSample();
+  /**
+   * Called before every page: the first time, reads the sample flag; afterwards, when it is older than
+   * the TTL, re-reads it in the background and goes on with the last value (a minute late at worst, as
+   * documented), so that no page waits on it and a database fault is the page's own to report.
+   */
+  async ensureFresh(log?: { warn(obj: object, msg: string): void }): Promise<void> {
+    if (!this.sample) {
+      await this.refreshSample();
+      return;
+    }
+    if (this.refreshing || Date.now() - this.sample.at < this.ttlMs) return;
+    this.refreshing = this.refreshSample()
+      .catch((err: unknown) => {
+        // Try again after another TTL; meanwhile the banner shows as it last did.
+        if (this.sample) this.sample.at = Date.now();
+        log?.warn({ err }, 'could not refresh the sample-data flag');
+      })
+      .finally(() => {
+        this.refreshing = null;
+      });
   }
+  private refreshing: Promise<unknown> | null = null;
 }

@@ -27,6 +27,7 @@ export function registerStaffSession(app: FastifyInstance) {
   const name = sessionCookieName(app.config.baseUrl);
   app.decorateRequest('staff', null);
   app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config?.bare) return;
     const token = request.cookies[name];
     if (!token) return;
     const resolved = await resolveSession(app.db, token, app.clock());

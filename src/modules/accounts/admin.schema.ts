@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { graphemeLength } from '../../shared/text.ts';
 import type { FieldErrors, Validated } from '../../shared/validation.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import type { Translate } from '../../web/i18n/messages.ts';
@@ -32,15 +33,6 @@ function oneLine(s: string): string {
     .trim();
 }
 
-const graphemes = new Intl.Segmenter('ja', { granularity: 'grapheme' });
-
-/** Characters as a Japanese reader counts them (graphemes). */
-export function charCount(s: string): number {
-  let n = 0;
-  for (const _ of graphemes.segment(s)) n++;
-  return n;
-}
-
 // --- route parameters ------------------------------------------------------------------------------
 
 const idParam = z.object({
@@ -70,7 +62,7 @@ export function parseToken(params: unknown): string | null {
 
 function departmentName(b: Body, t: Translate, errors: FieldErrors): string {
   const name = oneLine(str(b.name));
-  const n = charCount(name);
+  const n = graphemeLength(name);
   if (name === '') errors.push({ field: 'name', message: t('admin.v.deptNameRequired') });
   else if (n > DEPARTMENT_NAME_MAX)
     errors.push({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isId } from '../../shared/ids.ts';
 import { type Translate, translator } from '../../web/i18n/messages.ts';
 import { type AuditMessageKey, auditMessages } from './audit.messages.ts';
 import { type AuditCursor, decodeAuditCursor } from './audit.service.ts';
@@ -106,7 +107,7 @@ export const AuditFilterSchema = z
   .object({
     // A member of staff's number (digits) or text of the label (the e-mail at the time of the entry).
     actor: optional(
-      text(ACTOR_MAX).transform((s) => (/^[1-9]\d{0,14}$/.test(s) ? { userId: Number(s) } : { label: s })),
+      text(ACTOR_MAX).transform((s) => (isId(s) ? { userId: Number(s) } : { label: s })),
       true,
     ),
     action: optional(text()),

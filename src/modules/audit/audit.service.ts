@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database, Db } from '../../db/database.ts';
+import { MAX_ID } from '../../shared/ids.ts';
 import { auditCsvChunks } from './audit.csv.ts';
 import type { AuditCursor, AuditLogFilters, AuditLogRow } from './audit.repository.ts';
 import * as repo from './audit.repository.ts';
@@ -216,13 +217,13 @@ export function encodeAuditCursor(c: AuditCursor): string {
 /** The cursor a `cursor` query parameter stands for; null if it is not one {@link encodeAuditCursor} made. */
 export function decodeAuditCursor(s: string): AuditCursor | null {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(s)) return null;
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([1-9]\d{0,15})$/.exec(
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([1-9]\d{0,9})$/.exec(
     Buffer.from(s, 'base64url').toString('utf8'),
   );
   if (!m) return null;
   const at = m[1]!;
   const id = Number(m[2]);
-  if (Number.isNaN(Date.parse(at)) || !Number.isSafeInteger(id)) return null;
+  if (Number.isNaN(Date.parse(at)) || id > MAX_ID) return null;
   return { at, id };
 }
 

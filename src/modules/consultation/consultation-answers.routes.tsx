@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isId } from '../../shared/ids.ts';
+import { formBodyLimit } from '../../web/body-limits.ts';
 import type { PageContext } from '../../web/context.ts';
 import { formPageContext, pageContext } from '../../web/context.ts';
 import { ForbiddenError, NotFoundError } from '../../web/errors.ts';
@@ -10,6 +12,7 @@ import { requireStaff } from '../accounts/accounts.routes.tsx';
 import type { ResolvedSession } from '../accounts/sessions.service.ts';
 import {
   ANSWER_COMMANDS,
+  ANSWER_MAX_CHARS,
   type AnswerCommand,
   type AnswerInput,
   type AnswerProblem,
@@ -19,6 +22,7 @@ import {
   groupOpinions,
   isAnswerState,
   listAnswers,
+  REMARK_MAX_CHARS,
   runAnswerCommand,
   validateAnswerInput,
 } from './answers.service.ts';
@@ -46,11 +50,10 @@ import { ResultNotFoundPage, ResultPage, ResultPrintPage } from './views/result-
  * parse → authorize → service → render or redirect.
  */
 
-const ID = /^[1-9]\d{0,9}$/;
 const SEQ = /^[1-9]\d{0,5}$/;
 
 function idParam(raw: string): number {
-  if (!ID.test(raw)) throw new NotFoundError('bad id');
+  if (!isId(raw)) throw new NotFoundError('bad id');
   return Number(raw);
 }
 
@@ -201,6 +204,7 @@ export async function consultationAnswersRoutes(app: FastifyInstance) {
   for (const route of ANSWER_COMMANDS) {
     app.post<GroupParams & { Body: Body }>(
       `/staff/consultations/:id/groups/:groupId/answer${COMMAND_PATH[route]}`,
+      { bodyLimit: formBodyLimit(ANSWER_MAX_CHARS + REMARK_MAX_CHARS) },
       async (request, reply) => {
         const s = requireStaff(request);
         authorize(s.user, 'read', { type: 'answer', departmentId: null });
@@ -212,7 +216,7 @@ export async function consultationAnswersRoutes(app: FastifyInstance) {
         // which sends the form's text with the command (no formaction: the pages never set one).
         const command: AnswerCommand = route === 'saveDraft' && body.intent === 'submit' ? 'submit' : route;
         const lockRaw = body.lockVersion;
-        const lockVersion = typeof lockRaw === 'string' && ID.test(lockRaw) ? Number(lockRaw) : -1;
+        const lockVersion = typeof lockRaw === 'string' && isId(lockRaw) ? Number(lockRaw) : -1;
         const r = await runAnswerCommand(app.db, {
           municipalityCode: municipality,
           consultationId: c.id,
@@ -383,7 +387,7 @@ export async function consultationAnswersRoutes(app: FastifyInstance) {
   // ---- public: the published result --------------------------------------------------------------------
 
   /** The consultation's id from the URL, or a 404 page. */
-  const publicId = (raw: string) => (ID.test(raw) ? Number(raw) : null);
+  const publicId = (raw: string) => (isId(raw) ? Number(raw) : null);
 
   async function notPublished(request: FastifyRequest, reply: FastifyReply, id: number | null) {
     const exists = id === null ? null : await getConsultation(app.db, municipality, id);

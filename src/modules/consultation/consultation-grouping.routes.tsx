@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isId } from '../../shared/ids.ts';
 import { formPageContext, type PageContext, pageContext } from '../../web/context.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import type { FieldErrors } from '../../web/forms.tsx';
@@ -43,7 +44,6 @@ import { SUGGESTIONS_PAGE_SIZE, SuggestionsPage } from './views/grouping-suggest
  * read. Thin: parse → authorize → service → render or redirect.
  */
 
-const ID = /^[1-9]\d{0,9}$/;
 const PAGE = /^[1-9]\d{0,5}$/;
 
 type Body = Record<string, unknown> | undefined;
@@ -53,7 +53,7 @@ type SuggestionParams = { Params: { id: string; suggestionId: string } };
 type Query = { Querystring: Record<string, string | undefined> };
 
 function idOf(v: string): number {
-  if (!ID.test(v)) throw new NotFoundError('bad id');
+  if (!isId(v)) throw new NotFoundError('bad id');
   return Number(v);
 }
 
@@ -74,7 +74,7 @@ function opinionIdsOf(v: unknown, field: string): number[] | Refusal {
   for (const r of raw) {
     const s = typeof r === 'string' ? r.normalize('NFKC').trim() : '';
     if (s === '' && raw.length === 1) return [];
-    if (!ID.test(s))
+    if (!isId(s))
       return {
         ok: false,
         status: 400,
@@ -91,7 +91,7 @@ function opinionIdsOf(v: unknown, field: string): number[] | Refusal {
 function groupNumberOf(v: unknown, field: string): number | null | Refusal {
   const s = one(v).normalize('NFKC').trim();
   if (s === '') return null;
-  if (!ID.test(s))
+  if (!isId(s))
     return {
       ok: false,
       status: 400,
@@ -178,7 +178,7 @@ export async function consultationGroupingRoutes(app: FastifyInstance) {
     const c = await consultationOf(request.params.id);
     const t = pageContext(request, '').t;
     const q = request.query;
-    const group = typeof q.group === 'string' && ID.test(q.group) ? q.group : null;
+    const group = typeof q.group === 'string' && isId(q.group) ? q.group : null;
     let notice: string | undefined;
     if (q.done === 'refused') notice = t('pc.grouping.suggestions.refused');
     else if (q.done === 'accepted' && group) notice = t('pc.grouping.suggestions.accepted', { group });
@@ -322,7 +322,7 @@ export async function consultationGroupingRoutes(app: FastifyInstance) {
     const c = await consultationOf(request.params.id);
     const t = pageContext(request, '').t;
     const q = request.query;
-    const group = typeof q.group === 'string' && ID.test(q.group) ? q.group : null;
+    const group = typeof q.group === 'string' && isId(q.group) ? q.group : null;
     let notice: string | undefined;
     if (q.done === 'added' && group) notice = t('pc.grouping.groups.added', { group });
     else if (q.done === 'deleted' && group) notice = t('pc.grouping.group.deleted', { group });
@@ -441,7 +441,7 @@ export async function consultationGroupingRoutes(app: FastifyInstance) {
     const groupId = idOf(request.params.groupId);
     const t = pageContext(request, '').t;
     const q = request.query;
-    const opinion = typeof q.opinion === 'string' && ID.test(q.opinion) ? q.opinion : null;
+    const opinion = typeof q.opinion === 'string' && isId(q.opinion) ? q.opinion : null;
     let notice: string | undefined;
     if (q.done === 'created') notice = t('pc.grouping.groups.created', { group: groupId });
     else if (q.done === 'saved') notice = t('pc.grouping.group.saved', { group: groupId });
@@ -499,7 +499,7 @@ export async function consultationGroupingRoutes(app: FastifyInstance) {
       const body = request.body ?? {};
       const action = one(body.action);
       const lock = one(body.lock_version).trim();
-      const lockVersion = ID.test(lock) ? Number(lock) : null;
+      const lockVersion = isId(lock) ? Number(lock) : null;
       const actor = actorOf(request, s.user.id, s.user.email);
       const now = app.clock();
       const field = action === 'remove' ? 'members' : 'opinion';

@@ -95,6 +95,13 @@ const ja = {
     'この意見募集は{date}に締め切りました。お送りいただいたご意見は受け付けられませんでした。',
   'pc.public.refused.scheduledTitle': '意見募集はまだ始まっていません',
   'pc.public.refused.scheduled': 'この意見募集は{date}から受け付けます。',
+  'pc.public.unavailable.title': '送信できませんでした（ご意見は保存されていません）',
+  'pc.public.unavailable.lead':
+    'システムが一時的にデータベースに接続できないため、ご意見を受け付けられませんでした。ご意見はまだ保存されていません。',
+  'pc.public.unavailable.retry':
+    '入力した内容はこの画面に残っています。30秒ほど待ってから「もう一度送信する」を押してください。同じ内容を二度送っても、受付は一度だけです。',
+  'pc.public.unavailable.send': 'もう一度送信する',
+  'pc.public.unavailable.yours': '送ろうとしたご意見（控えとしてお使いください）',
   'pc.public.refused.duplicateTitle': '同じ内容のご意見を受け付けています',
   'pc.public.refused.duplicate':
     '同じ内容の意見をすでに受け付けています（受付番号 {number}）。もう一度送信していただく必要はありません。',
@@ -213,6 +220,13 @@ const en: Record<keyof typeof ja, string> = {
   'pc.public.refused.closed': 'This consultation closed on {date}. Your opinion could not be accepted.',
   'pc.public.refused.scheduledTitle': 'The consultation has not opened yet',
   'pc.public.refused.scheduled': 'This consultation accepts opinions from {date}.',
+  'pc.public.unavailable.title': 'Not sent: your opinion has NOT been saved',
+  'pc.public.unavailable.lead':
+    'The system cannot reach its database for the moment, so your opinion could not be received. It has not been saved.',
+  'pc.public.unavailable.retry':
+    'What you wrote is kept on this page. Wait about 30 seconds, then press “Send again”. Sending the same opinion twice counts once.',
+  'pc.public.unavailable.send': 'Send again',
+  'pc.public.unavailable.yours': 'The opinions you were sending (keep them as your copy)',
   'pc.public.refused.duplicateTitle': 'We already have this opinion',
   'pc.public.refused.duplicate':
     'We have already received the same opinion (receipt number {number}). There is no need to send it again.',

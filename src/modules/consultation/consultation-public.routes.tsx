@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_S } from '../../db/faults.ts';
 import { formatDateTime, formatDeadline } from '../../shared/fiscal-year.ts';
+import { isId } from '../../shared/ids.ts';
 import { formPageContext, pageContext } from '../../web/context.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import type { FieldErrors } from '../../web/forms.tsx';
@@ -37,6 +39,7 @@ import { PublicConsultationPage } from './views/public-consultation.tsx';
 import { PublicFormPage } from './views/public-form.tsx';
 import { PublicListPage } from './views/public-list.tsx';
 import { PublicMessagePage, PublicReceiptPage } from './views/public-receipt.tsx';
+import { PublicSubmitUnavailablePage } from './views/public-unavailable.tsx';
 
 /**
  * The public side of public comment: the list, each consultation with its draft, the form → confirmation →
@@ -52,7 +55,6 @@ import { PublicMessagePage, PublicReceiptPage } from './views/public-receipt.tsx
 /** 20 × 2,000 characters × 4 UTF-8 bytes × 3 (percent-encoding) = 480,000 bytes, plus the other fields. */
 export const FORM_BODY_LIMIT = 600 * 1024;
 const OUTBOX_MAX = 200;
-const ID = /^[1-9]\d{0,9}$/;
 
 type IdParams = { Params: { id: string } };
 type Body = Record<string, unknown> | undefined;
@@ -119,10 +121,33 @@ export async function consultationPublicRoutes(app: FastifyInstance) {
   const municipality = app.config.municipality;
   const siteName = () => app.site.name();
 
+  // A submission the database could not take: a page that says it was NOT saved and keeps what was typed,
+  // to send again (503, Retry-After). Every other error goes on to the site's handler.
+  app.setErrorHandler(async (error, request, reply) => {
+    const id = (request.params as { id?: unknown } | undefined)?.id;
+    if (
+      request.routeOptions.url !== '/consultations/:id/submit' ||
+      !isDatabaseUnavailable(error) ||
+      !isId(id)
+    )
+      throw error;
+    request.log.error({ err: error }, 'public comment: database unavailable, the submission was not saved');
+    const ctx = formPageContext(request, reply, app.site.lastName);
+    reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S)).header('cache-control', 'no-store');
+    return sendPage(
+      reply,
+      <PublicSubmitUnavailablePage
+        ctx={ctx}
+        consultationId={Number(id)}
+        form={readIntakeForm(request.body)}
+        honeypot={honeypotFilled(request.body) ? 'x' : ''}
+      />,
+      503,
+    );
+  });
+
   async function consultationOf(id: string): Promise<ConsultationOverview> {
-    const c = ID.test(id)
-      ? await getConsultationOverview(app.db, municipality, Number(id), app.clock())
-      : null;
+    const c = isId(id) ? await getConsultationOverview(app.db, municipality, Number(id), app.clock()) : null;
     if (!c) throw new NotFoundError('no such consultation');
     return c;
   }
@@ -132,7 +157,7 @@ export async function consultationPublicRoutes(app: FastifyInstance) {
    * submission: its phase from the clock, and 'published' never matters there.
    */
   async function bareConsultationOf(id: string): Promise<ConsultationOverview> {
-    const c = ID.test(id) ? await getConsultation(app.db, municipality, Number(id)) : null;
+    const c = isId(id) ? await getConsultation(app.db, municipality, Number(id)) : null;
     if (!c) throw new NotFoundError('no such consultation');
     return {
       ...c,
@@ -245,7 +270,7 @@ export async function consultationPublicRoutes(app: FastifyInstance) {
       const { sections, ids } = await sectionsFor(c, pageContext(request, name).t);
       const wanted = request.query.section;
       const first =
-        typeof wanted === 'string' && ID.test(wanted) && ids.has(Number(wanted)) ? wanted : WHOLE_PLAN;
+        typeof wanted === 'string' && isId(wanted) && ids.has(Number(wanted)) ? wanted : WHOLE_PLAN;
       const form: IntakeForm = {
         ...EMPTY_FORM,
         opinions: Array.from({ length: INITIAL_SLOTS }, (_, i) => ({

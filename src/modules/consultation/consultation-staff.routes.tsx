@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isId } from '../../shared/ids.ts';
+import { formBodyLimit } from '../../web/body-limits.ts';
 import { formPageContext, type PageContext } from '../../web/context.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import type { FieldErrors } from '../../web/forms.tsx';
@@ -11,6 +13,7 @@ import type { StaffUser } from '../accounts/accounts.types.ts';
 import type { AuditActor } from '../audit/audit.service.ts';
 import { getPlanVersion } from '../plan/plan.service.ts';
 import {
+  CONSULTATION_FORM_MAX_CHARS,
   type ConsultationFormValues,
   DEFAULT_ELIGIBILITY,
   type FormProblem,
@@ -19,12 +22,14 @@ import {
 } from './consultation.schema.ts';
 import { getConsultation, getConsultationOverview, listConsultations } from './consultation.service.ts';
 import type { Consultation } from './consultation.types.ts';
+import { OPINION_MAX_CHARS } from './consultation.types.ts';
 import {
   createConsultation,
   listVersionOptions,
   opinionStateCounts,
   updateConsultation,
 } from './consultation-admin.service.ts';
+import { FORM_BODY_LIMIT } from './consultation-public.routes.tsx';
 import { enterSubmission, readEntryForm, validateEntry } from './entry.service.ts';
 import { INITIAL_SLOTS, MAX_SLOTS } from './intake.schema.ts';
 import { sectionsOf } from './intake.service.ts';
@@ -57,9 +62,8 @@ import { StaffSubmissionPage } from './views/staff-submission.tsx';
  * a submitter's personal data. Thin: parse → authorize → service → render or redirect (303).
  */
 
-const ID = /^[1-9]\d{0,9}$/;
 const idOf = (raw: string): number => {
-  if (!ID.test(raw)) throw new NotFoundError('bad id');
+  if (!isId(raw)) throw new NotFoundError('bad id');
   return Number(raw);
 };
 
@@ -207,6 +211,7 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
 
   app.post<{ Body: Record<string, unknown> | undefined }>(
     '/staff/consultations/new',
+    { bodyLimit: formBodyLimit(CONSULTATION_FORM_MAX_CHARS) },
     async (request, reply) => {
       const s = requireStaff(request);
       authorize(s.user, 'create', { type: 'consultation' });
@@ -297,6 +302,7 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>(
     '/staff/consultations/:id/edit',
+    { bodyLimit: formBodyLimit(CONSULTATION_FORM_MAX_CHARS) },
     async (request, reply) => {
       const s = requireStaff(request);
       authorize(s.user, 'update', { type: 'consultation' });
@@ -317,12 +323,12 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
             versions={versions}
             values={v.values}
             errors={problemMessages(pc.t, v.problems)}
-            lockVersion={ID.test(lockRaw) ? Number(lockRaw) : c.lockVersion}
+            lockVersion={isId(lockRaw) ? Number(lockRaw) : c.lockVersion}
           />,
           400,
         );
       }
-      const r = ID.test(lockRaw)
+      const r = isId(lockRaw)
         ? await updateConsultation(app.db, {
             municipalityCode: municipality,
             id: c.id,
@@ -386,6 +392,7 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>(
     '/staff/consultations/:id/entry',
+    { bodyLimit: FORM_BODY_LIMIT },
     async (request, reply) => {
       const s = requireStaff(request);
       authorize(s.user, 'create', { type: 'personal_data' });
@@ -453,9 +460,12 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
       const s = requireStaff(request);
       authorize(s.user, 'read', { type: 'consultation' });
       // the consultation and the filters' options in one round trip (it counts on PostgreSQL)
+      // The id is checked before either query starts: a throw between them would leave the first one's
+      // rejection unobserved (which once ended the process).
+      const id = idOf(request.params.id);
       const [c, found] = await Promise.all([
         consultationOf(request.params.id),
-        getTriageContextOfConsultation(app.db, municipality, idOf(request.params.id)),
+        getTriageContextOfConsultation(app.db, municipality, id),
       ]);
       if (!found) throw new NotFoundError('no such consultation');
       const context = found;
@@ -466,8 +476,8 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
       const notice =
         typeof q.changed === 'string' &&
         typeof q.skipped === 'string' &&
-        ID.test(`1${q.changed}`) &&
-        ID.test(`1${q.skipped}`)
+        isId(`1${q.changed}`) &&
+        isId(`1${q.skipped}`)
           ? pc.t('pc.staff.triage.bulkDone', { changed: Number(q.changed), skipped: Number(q.skipped) })
           : q.bulk === 'none'
             ? pc.t('pc.staff.triage.bulkNone')
@@ -498,7 +508,7 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
       const b = request.body ?? {};
       const raw = b.ids === undefined ? [] : Array.isArray(b.ids) ? b.ids : [b.ids];
       const ids = [
-        ...new Set(raw.filter((x): x is string => typeof x === 'string' && ID.test(x)).map(Number)),
+        ...new Set(raw.filter((x): x is string => typeof x === 'string' && isId(x)).map(Number)),
       ].slice(0, 500);
       const back =
         typeof b.back === 'string' && b.back.startsWith('?') && !b.back.includes('//') ? b.back : '';
@@ -512,7 +522,7 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
         const d = typeof b.department === 'string' ? b.department : '';
         if (d !== '') {
           const context = await getTriageContext(app.db, municipality, c.versionId);
-          const found = ID.test(d)
+          const found = isId(d)
             ? context.departments.find((x) => x.id === Number(d) && !x.disabled)
             : undefined;
           if (!found) return reply.redirect(`${base}${sep}bulk=none`, 303);
@@ -589,6 +599,8 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
 
   app.post<{ Params: { id: string; opinionId: string }; Body: Record<string, unknown> | undefined }>(
     '/staff/consultations/:id/opinions/:opinionId',
+    // splitting an opinion sends its parts: up to MAX_SPLIT_PARTS of OPINION_MAX_CHARS each
+    { bodyLimit: formBodyLimit(MAX_SPLIT_PARTS * OPINION_MAX_CHARS) },
     async (request, reply) => {
       const s = requireStaff(request);
       authorize(s.user, 'triage', { type: 'consultation' });
@@ -622,7 +634,7 @@ export async function consultationStaffRoutes(app: FastifyInstance) {
       }
       const lockRaw = str('lockVersion');
       const action: TriageAction = parsed.action;
-      const r = ID.test(lockRaw)
+      const r = isId(lockRaw)
         ? await applyTriageAction(app.db, {
             municipalityCode: municipality,
             consultationId: c.id,

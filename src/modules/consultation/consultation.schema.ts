@@ -1,3 +1,4 @@
+import { isId } from '../../shared/ids.ts';
 import type { MessageKey } from '../../web/i18n/messages.ts';
 import { STANDARD_PERIOD_DAYS } from './consultation.types.ts';
 
@@ -99,6 +100,9 @@ const LIMITS: Record<string, number> = {
   contact: 500,
 };
 
+/** The characters all the form's texts may hold together (for its body limit). */
+export const CONSULTATION_FORM_MAX_CHARS = Object.values(LIMITS).reduce((a, b) => a + b, 0);
+
 /** The form's values from a request body (missing fields are empty; line breaks normalised). */
 export function formValues(body: unknown): ConsultationFormValues {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
@@ -148,7 +152,7 @@ export function validateConsultation(
   };
   textField('title', true);
   textField('summary', false);
-  const versionId = /^[1-9]\d{0,9}$/.test(v.version) ? Number(v.version) : 0;
+  const versionId = isId(v.version) ? Number(v.version) : 0;
   if (!versionIds.includes(versionId)) problems.push({ field: 'version', key: 'pc.staff.error.version' });
   textField('eligibility', true);
 

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database, Db } from '../../db/database.ts';
+import { isId } from '../../shared/ids.ts';
 import { graphemeLength } from '../../shared/text.ts';
 import type { MessageKey } from '../../web/i18n/messages.ts';
 import { listDepartments } from '../accounts/accounts.service.ts';
@@ -721,7 +722,6 @@ export interface GroupFormProblem {
   params?: Record<string, string | number>;
 }
 
-const ID = /^[1-9]\d{0,9}$/;
 // Control characters other than tab, line feed and carriage return.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find them
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
@@ -750,17 +750,17 @@ export function validateGroupForm(
   const section = one(b.section).trim();
   let nodeId: number | null = null;
   if (section === 'whole') nodeId = null;
-  else if (ID.test(section) && options.nodeIds.has(Number(section))) nodeId = Number(section);
+  else if (isId(section) && options.nodeIds.has(Number(section))) nodeId = Number(section);
   else problems.push({ field: 'section', key: 'pc.grouping.error.section' });
   const dep = one(b.department).trim();
   let departmentId: number | null = null;
   if (dep !== '') {
-    const d = ID.test(dep) ? options.departments.find((x) => x.id === Number(dep)) : undefined;
+    const d = isId(dep) ? options.departments.find((x) => x.id === Number(dep)) : undefined;
     if (!d || d.disabled) problems.push({ field: 'department', key: 'pc.grouping.error.department' });
     else departmentId = d.id;
   }
   const lock = one(b.lock_version).trim();
-  const lockVersion = ID.test(lock) ? Number(lock) : 0;
+  const lockVersion = isId(lock) ? Number(lock) : 0;
   const value = { summary, nodeId, departmentId, lockVersion };
   return problems.length ? { ok: false, problems, value } : { ok: true, value };
 }

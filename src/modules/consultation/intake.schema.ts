@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isId } from '../../shared/ids.ts';
 import { graphemeLength, trimAll } from '../../shared/text.ts';
 import type { MessageKey, Translate } from '../../web/i18n/messages.ts';
 import {
@@ -184,7 +185,7 @@ export function validateIntake(form: IntakeForm, sections: ReadonlySet<number>, 
       add(opinionField(n), 'pc.public.error.tooMany', { max: MAX_OPINIONS_PER_SUBMISSION });
     let nodeId: number | null = null;
     if (slot.section !== WHOLE_PLAN && slot.section !== '') {
-      const id = /^[1-9]\d{0,9}$/.test(slot.section) ? Number(slot.section) : Number.NaN;
+      const id = isId(slot.section) ? Number(slot.section) : Number.NaN;
       if (sections.has(id)) nodeId = id;
       else add(sectionField(n), 'pc.public.error.section', { field: t('consultation.field.section', { n }) });
     }

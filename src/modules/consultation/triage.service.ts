@@ -1,5 +1,6 @@
 import { type Kysely, type SelectQueryBuilder, sql, type Transaction } from 'kysely';
 import type { Database, Db, Dialect } from '../../db/database.ts';
+import { isId } from '../../shared/ids.ts';
 import { escapeLike, graphemeLength, normalizeForSearch, searchTerms } from '../../shared/text.ts';
 import { listDepartments } from '../accounts/accounts.service.ts';
 import { type AuditActor, recordAudit } from '../audit/audit.service.ts';
@@ -33,7 +34,6 @@ export const TRIAGE_COUNT_CAP = 10_000;
 export const TRIAGE_SEARCH_COUNT_CAP = 1_000;
 const MAX_QUERY_CHARS = 200;
 const MAX_TERMS = 10;
-const ID = /^[1-9]\d{0,9}$/;
 
 /** A section (plan node) of the consultation's version, as the filters and forms offer it. */
 export interface SectionOption {
@@ -165,7 +165,7 @@ export function parseTriageQuery(
   const section = one(q.section);
   if (section === 'whole') f.section = 'whole';
   else if (section !== '') {
-    const id = ID.test(section) ? Number(section) : 0;
+    const id = isId(section) ? Number(section) : 0;
     if (context.sections.some((s) => s.id === id)) f.section = id;
     else problems.push({ field: 'section', key: 'pc.staff.filter.bad.section' });
   }
@@ -187,7 +187,7 @@ export function parseTriageQuery(
   const department = one(q.department);
   if (department === 'none') f.department = 'none';
   else if (department !== '') {
-    const id = ID.test(department) ? Number(department) : 0;
+    const id = isId(department) ? Number(department) : 0;
     if (context.departments.some((d) => d.id === id)) f.department = id;
     else problems.push({ field: 'department', key: 'pc.staff.filter.bad.department' });
   }
@@ -210,7 +210,7 @@ export function parseTriageQuery(
   }
   const before = one(q.before);
   if (before !== '') {
-    if (ID.test(before)) f.before = Number(before);
+    if (isId(before)) f.before = Number(before);
     else problems.push({ field: 'results-h', key: 'pc.staff.filter.bad.before' });
   }
   return { filters: f, problems };
@@ -574,7 +574,7 @@ export function splitFormParts(body: Record<string, unknown>): Array<{ body: str
 /** The section of a form: '' = the plan as a whole, else a node of the version. */
 function sectionOf(raw: string, context: Pick<TriageContext, 'sections'>): number | null | undefined {
   if (raw === '' || raw === 'whole') return null;
-  const id = ID.test(raw) ? Number(raw) : 0;
+  const id = isId(raw) ? Number(raw) : 0;
   return context.sections.some((s) => s.id === id) ? id : undefined;
 }
 
@@ -612,7 +612,7 @@ export function parseTriageAction(
     case 'department': {
       const raw = one(b.department);
       if (raw === '') return { ok: true, action: { kind, departmentId: null } };
-      const id = ID.test(raw) ? Number(raw) : 0;
+      const id = isId(raw) ? Number(raw) : 0;
       const d = context.departments.find((x) => x.id === id);
       if (!d || d.disabled)
         return { ok: false, problems: [{ field: 'department', key: 'pc.staff.triage.error.department' }] };

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isId } from '../../shared/ids.ts';
 import { pageContext } from '../../web/context.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import type { FieldErrors } from '../../web/forms.tsx';
@@ -20,8 +21,6 @@ import { IndicatorPage } from './views/public-indicator.tsx';
  * the exports (.xlsx, CSV, JSON). Thin: parse → service → render. Every page reads a fixed number of
  * queries whatever the number of indicators (kpi-public.queries.test.ts counts them).
  */
-
-const ID = /^[1-9]\d{0,8}$/;
 
 /** One query value: the first when repeated, trimmed; '' when absent. */
 function one(v: unknown): string {
@@ -51,11 +50,11 @@ export async function kpiPublicRoutes(app: FastifyInstance): Promise<void> {
       const errors: FieldErrors = [];
       const filter: DashboardFilter = {};
       if (cc !== '') {
-        if (ID.test(cc)) filter.cc = Number(cc);
+        if (isId(cc)) filter.cc = Number(cc);
         else errors.push({ field: 'cc', message: ctx.t('kpi.public.filter.badCc') });
       }
       if (dept !== '') {
-        if (ID.test(dept)) filter.dept = Number(dept);
+        if (isId(dept)) filter.dept = Number(dept);
         else errors.push({ field: 'dept', message: ctx.t('kpi.public.filter.badDept') });
       }
       const r = await loadDashboard(app.db, tree, filter);
@@ -96,7 +95,7 @@ export async function kpiPublicRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: { id: string } }>('/dashboard/indicators/:id', async (request, reply) => {
-    if (!ID.test(request.params.id)) throw new NotFoundError('bad indicator id');
+    if (!isId(request.params.id)) throw new NotFoundError('bad indicator id');
     const tree = await current();
     const board = await loadKpiBoard(app.db, {
       municipalityCode: municipality,

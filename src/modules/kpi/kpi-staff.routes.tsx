@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { fiscalYearOf } from '../../shared/fiscal-year.ts';
+import { isId } from '../../shared/ids.ts';
 import { formPageContext, type PageContext } from '../../web/context.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import type { FieldErrors } from '../../web/forms.tsx';
@@ -54,14 +55,13 @@ import { gradeRows, KpiSettingsPage } from './views/staff-settings.tsx';
  * service → render or 303. Who may do what is accounts.policy.ts (`indicator`, `measure`, `kpi_settings`).
  */
 
-const Id = z.string().regex(/^[1-9]\d{0,9}$/);
 const NodePath = z.string().regex(/^[1-9]\d{0,3}(\/[1-9]\d{0,3})?$/);
 
 type IdParams = { Params: { id: string } };
 type Body = { Body: Record<string, unknown> | undefined };
 
 function idOf(params: { id: string }): number {
-  if (!Id.safeParse(params.id).success) throw new NotFoundError('bad indicator id');
+  if (!isId(params.id)) throw new NotFoundError('bad indicator id');
   return Number(params.id);
 }
 
@@ -112,7 +112,7 @@ export async function kpiStaffRoutes(app: FastifyInstance): Promise<void> {
     const q = request.query.dept;
     // Editors start on their own departments; ?dept=all shows everyone's, ?dept=<id> one department's.
     const filter: ListFilter =
-      typeof q === 'string' && Id.safeParse(q).success
+      typeof q === 'string' && isId(q)
         ? { mode: 'one', departmentId: Number(q), own }
         : q === 'all' || own.length === 0
           ? { mode: 'all', departmentId: null, own }

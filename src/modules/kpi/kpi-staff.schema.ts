@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatFiscalYear } from '../../shared/fiscal-year.ts';
+import { graphemeLength } from '../../shared/text.ts';
 import type { FieldErrors } from '../../web/forms.tsx';
 import type { MessageKey, Translate } from '../../web/i18n/messages.ts';
 import { directionAgrees, gradeRuleProblems } from './kpi.math.ts';
@@ -114,7 +115,7 @@ function textField(field: string, required: boolean) {
       ctx.addIssue(issue('kpi.staff.error.required'));
       return z.NEVER;
     }
-    const count = [...new Intl.Segmenter('ja', { granularity: 'grapheme' }).segment(s)].length;
+    const count = graphemeLength(s);
     if (count > max) {
       ctx.addIssue(issue('kpi.staff.error.tooLong', { max, count }));
       return z.NEVER;

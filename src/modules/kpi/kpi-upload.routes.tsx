@@ -1,6 +1,7 @@
-import multipart, { type MultipartFile } from '@fastify/multipart';
+import multipart, { type Multipart } from '@fastify/multipart';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fiscalYearOf, formatFiscalYear } from '../../shared/fiscal-year.ts';
+import { isId } from '../../shared/ids.ts';
 import { formPageContext } from '../../web/context.ts';
 import { AppError, ForbiddenError, NotFoundError } from '../../web/errors.ts';
 import type { FieldErrors } from '../../web/forms.tsx';
@@ -33,11 +34,14 @@ import { problemMessage, problemSentence, problemWhere, stateText } from './view
  * template, upload the filled-in file), the templates, the upload itself (multipart, processed in the
  * background), and the import's progress page (+ .json for /static/kpi-upload.js) and its errors as CSV.
  *
- * Multipart is registered in this plugin only. The CSRF check (web/csrf.ts) runs as a preHandler and reads
- * `_csrf` from the body: attachFieldsToBody 'keyValues' makes the fields (the token is the form's first
- * field) and the file a plain body before it runs. The file is read into memory up to {@link MAX_UPLOAD_MB}
+ * Multipart is registered in this plugin only, and a body is read only for someone who may upload, after
+ * the CSRF check: the route's preValidation (which runs before the site-wide CSRF preHandler, web/csrf.ts)
+ * first refuses anyone not signed in or not allowed to upload, then reads the first part only, which must
+ * be the form's `_csrf` field (the form puts it first), and hands it to the CSRF check as the body. The
+ * handler reads the rest: the year, the department and the file, into memory up to {@link MAX_UPLOAD_MB}
  * MB; beyond that (by Content-Length, or while streaming when there is none) the request is refused with
- * 413 without keeping more of it.
+ * 413 without keeping more of it. A body that is not well-formed multipart (no boundary, cut short) is a
+ * 400 on the upload page.
  */
 
 export const MAX_UPLOAD_MB = 10;
@@ -46,12 +50,27 @@ export const MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024;
 const MULTIPART_SLACK = 64 * 1024;
 const HISTORY_YEARS = 15;
 
-const ID = /^[1-9]\d{0,9}$/;
-
 class UploadTooLargeError extends AppError {
   constructor() {
     super('KPI_UPLOAD_TOO_LARGE', 413, 'upload too large');
   }
+}
+
+/** The body is not readable multipart/form-data (no boundary, cut short, malformed headers). */
+class UnreadableUploadError extends AppError {
+  constructor(cause: unknown) {
+    super('KPI_UPLOAD_UNREADABLE', 400, `unreadable multipart body: ${(cause as Error)?.message ?? cause}`);
+  }
+}
+
+/** Multipart's errors that say what the client did wrong keep their 4xx; anything else the parser threw
+ * (busboy: "Unexpected end of form", "Boundary not found", …) is about the body: a 400. */
+function uploadReadError(e: unknown): unknown {
+  const status = (e as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return status === 406 ? new UnreadableUploadError(e) : e;
+  if (e instanceof AppError) return e;
+  return new UnreadableUploadError(e);
 }
 
 /** Who may upload, and for which departments: planners any (or all at once), editors their own. */
@@ -69,19 +88,15 @@ interface Scope {
   deptName: string;
 }
 
-const uploadFiles = new WeakMap<FastifyRequest, { fileName: string; bytes: Buffer }>();
+/** The multipart parts of an upload, from after the `_csrf` field (read by the preValidation hook). */
+const uploadParts = new WeakMap<FastifyRequest, AsyncIterator<Multipart>>();
+
+const MULTIPART_LIMITS = { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 1024, parts: 12 };
 
 export async function kpiUploadRoutes(app: FastifyInstance) {
   const municipality = app.config.municipality;
 
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, fieldSize: 1024, parts: 12 },
-    async onFile(this: FastifyRequest, part: MultipartFile) {
-      const bytes = await part.toBuffer();
-      if (part.fieldname === 'file') uploadFiles.set(this, { fileName: part.filename ?? '', bytes });
-    },
-  });
+  await app.register(multipart, { limits: MULTIPART_LIMITS });
 
   // A body announced larger than the limit is refused before any of it is read.
   app.addHook('onRequest', async (request) => {
@@ -131,7 +146,7 @@ export async function kpiUploadRoutes(app: FastifyInstance) {
     if (deptRaw === 'all') {
       if (access.all) dept = null;
       else if (strict) throw new ForbiddenError('editors upload for their own departments');
-    } else if (ID.test(deptRaw)) {
+    } else if (isId(deptRaw)) {
       const id = Number(deptRaw);
       if (departments.some((d) => d.id === id)) dept = id;
       else if (strict)
@@ -299,18 +314,67 @@ export async function kpiUploadRoutes(app: FastifyInstance) {
     },
   );
 
-  app.post<{ Querystring: { fy?: string; dept?: string }; Body: Record<string, unknown> | undefined }>(
+  /**
+   * Before any of the body is read: who is asking (303 to sign-in, 403), then the first part, which must be
+   * the CSRF token; the site-wide CSRF check (the next step, a preHandler) verifies it. A form that is not
+   * multipart (urlencoded, as a bare POST) is read as the plain form it is, and gets "choose a file".
+   */
+  async function readUploadToken(request: FastifyRequest) {
+    const s = requireStaff(request);
+    uploadAccess(s.user);
+    if (!request.isMultipart()) return;
+    let token = '';
+    try {
+      const parts = request.parts({ limits: MULTIPART_LIMITS })[Symbol.asyncIterator]();
+      const first = await parts.next();
+      if (!first.done && first.value.type === 'field' && first.value.fieldname === '_csrf')
+        token = String(first.value.value);
+      uploadParts.set(request, parts);
+    } catch (e) {
+      throw uploadReadError(e);
+    }
+    request.body = { _csrf: token };
+  }
+
+  /** The rest of the upload's parts: the form's fields and the file (at most one, the first named `file`). */
+  async function readUpload(
+    request: FastifyRequest,
+  ): Promise<{ fields: Record<string, string>; file: { fileName: string; bytes: Buffer } | null }> {
+    const fields: Record<string, string> = {};
+    let file: { fileName: string; bytes: Buffer } | null = null;
+    const parts = uploadParts.get(request);
+    if (!parts) {
+      // a plain form (no file): its fields were parsed as usual
+      for (const [k, v] of Object.entries((request.body ?? {}) as Record<string, unknown>))
+        if (typeof v === 'string') fields[k] = v;
+      return { fields, file };
+    }
+    try {
+      for (let r = await parts.next(); !r.done; r = await parts.next()) {
+        const part = r.value;
+        if (part.type === 'file') {
+          const bytes = await part.toBuffer();
+          if (part.fieldname === 'file' && !file) file = { fileName: part.filename ?? '', bytes };
+        } else if (!(part.fieldname in fields)) fields[part.fieldname] = String(part.value);
+      }
+    } catch (e) {
+      throw uploadReadError(e);
+    }
+    return { fields, file };
+  }
+
+  app.post<{ Querystring: { fy?: string; dept?: string } }>(
     '/staff/kpi/upload',
+    { preValidation: readUploadToken },
     async (request, reply) => {
       const s = requireStaff(request);
       uploadAccess(s.user);
-      const body = request.body ?? {};
+      const { fields, file } = await readUpload(request);
       const raw = {
-        fy: typeof body.fy === 'string' ? body.fy : request.query.fy,
-        dept: typeof body.dept === 'string' ? body.dept : request.query.dept,
+        fy: fields.fy ?? request.query.fy,
+        dept: fields.dept ?? request.query.dept,
       };
       const scope = await scopeOf(s.user, raw, true);
-      const file = uploadFiles.get(request);
       const t = translator('ja');
       if (!file || (file.fileName === '' && file.bytes.length === 0)) {
         return renderUploadPage(
@@ -361,7 +425,7 @@ export async function kpiUploadRoutes(app: FastifyInstance) {
   async function importFor(request: FastifyRequest, rawId: string): Promise<ImportRecord> {
     const s = requireStaff(request);
     const access = uploadAccess(s.user);
-    if (!ID.test(rawId)) throw new NotFoundError('bad import id');
+    if (!isId(rawId)) throw new NotFoundError('bad import id');
     const imp = await getImport(app.db, municipality, Number(rawId));
     if (!imp) throw new NotFoundError('no such import');
     const mine =

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isId } from '../../shared/ids.ts';
 import { formPageContext } from '../../web/context.ts';
 import { NotFoundError } from '../../web/errors.ts';
 import type { FieldErrors } from '../../web/forms.tsx';
@@ -28,7 +29,7 @@ import { SettingsMeasurePage } from './views/settings-measure.tsx';
 
 const Ordinal = z.string().regex(/^[1-9]\d{0,3}$/);
 const MeasurePath = z.string().regex(/^[1-9]\d{0,3}\/[1-9]\d{0,3}$/);
-const VersionId = z.string().regex(/^[1-9]\d{0,9}$/);
+const VersionId = z.string().refine(isId);
 
 type MeasureParams = { Params: { policy: string; measure: string } };
 

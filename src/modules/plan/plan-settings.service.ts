@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { isId } from '../../shared/ids.ts';
 import type { MessageKey } from '../../web/i18n/messages.ts';
 import { listDepartments } from '../accounts/accounts.service.ts';
 import { type AuditActor, recordAudit } from '../audit/audit.service.ts';
@@ -167,7 +168,6 @@ function values(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [v];
 }
 
-const ID = /^[1-9]\d{0,9}$/;
 /** More values than any real form has: the request is refused rather than looped over. */
 const MAX_VALUES = 500;
 
@@ -187,7 +187,7 @@ export function validateMeasureSettings(
   const byId = new Map(settings.departments.map((d) => [d.id, d]));
   const department = (raw: unknown) => {
     const s = typeof raw === 'string' ? raw.trim() : '';
-    return ID.test(s) ? byId.get(Number(s)) : undefined;
+    return isId(s) ? byId.get(Number(s)) : undefined;
   };
 
   let leadId: number | null = null;
@@ -238,7 +238,7 @@ export function validateMeasureSettings(
     let unknown = false;
     for (const raw of linksRaw) {
       const s = typeof raw === 'string' ? raw.trim() : '';
-      const n = ID.test(s) ? Number(s) : 0;
+      const n = isId(s) ? Number(s) : 0;
       if (n < 1 || n > count) unknown = true;
       else if (!linkOrdinals.includes(n)) linkOrdinals.push(n);
     }

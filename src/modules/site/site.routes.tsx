@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { LANG_COOKIE, localPath, pageContext } from '../../web/context.ts';
 import { Layout } from '../../web/layout.tsx';
 import { sendPage } from '../../web/render.ts';
+import { secureCookies } from '../../web/staff-session.ts';
 
 /** Pages about the site itself: the accessibility policy, the language switch, the health check. */
 export async function siteRoutes(app: FastifyInstance) {
@@ -43,7 +44,8 @@ export async function siteRoutes(app: FastifyInstance) {
       path: '/',
       sameSite: 'lax',
       httpOnly: true,
-      secure: request.protocol === 'https',
+      // Behind a TLS proxy the request arrives as http: the configured https address decides too.
+      secure: secureCookies(app.config.baseUrl) || request.protocol === 'https',
       maxAge: 365 * 24 * 3600,
     });
     return reply.redirect(localPath(request.query.next), 303);

@@ -144,7 +144,9 @@ const coreJa = {
   'auth.signIn.submit': 'サインイン',
   'auth.signIn.invalid': 'メールアドレスまたはパスワードが正しくありません',
   'auth.signIn.throttled':
-    'サインインの試行が続いたため、一時的に受け付けを止めています。{minutes}分後にもう一度お試しください',
+    'サインインの試行が続いたため、このブラウザーからは一時的に受け付けを止めています。{minutes}分後にもう一度お試しください。以前にこのアカウントでサインインしたことのあるブラウザーからは、そのままサインインできます',
+  'auth.signIn.throttledDevice':
+    'このブラウザーでパスワードの誤りが続いたため、一時的に受け付けを止めています。{minutes}分後にもう一度お試しください',
   'auth.signIn.signedOut': 'サインアウトしました。',
   'auth.signIn.setupDone': '管理者のアカウントを作成しました。サインインして、2段階認証を設定してください。',
   'auth.signIn.expired': '一定時間操作がなかったため、サインアウトしました。もう一度サインインしてください。',
@@ -155,7 +157,9 @@ const coreJa = {
   'auth.mfa.submit': '確認する',
   'auth.mfa.invalid': '確認コードが正しくありません。認証アプリの最新の6桁を入力してください',
   'auth.mfa.throttled':
-    '確認コードの誤りが続いたため、一時的に受け付けを止めています。{minutes}分後にもう一度お試しください',
+    '確認コードの誤りが続いたため、このブラウザーからは一時的に受け付けを止めています。{minutes}分後にもう一度お試しください。以前にこのアカウントでサインインしたことのあるブラウザーからは、そのまま確認できます',
+  'auth.mfa.throttledDevice':
+    'このブラウザーで確認コードの誤りが続いたため、一時的に受け付けを止めています。{minutes}分後にもう一度お試しください',
   'auth.enrol.title': '2段階認証の設定',
   'auth.enrol.intro':
     '職員のアカウントはすべて、パスワードに加えて認証アプリの確認コードでサインインします。最初に一度だけ設定してください。',
@@ -168,6 +172,8 @@ const coreJa = {
   'auth.enrol.codeHint': '6桁の数字',
   'auth.enrol.submit': '設定を完了する',
   'auth.enrol.invalid': '確認コードが正しくありません。アプリに表示されている最新の6桁を入力してください',
+  'auth.enrol.throttled':
+    '確認コードの誤りが続いたため、一時的に受け付けを止めています。{minutes}分後にもう一度お試しください',
   'auth.codes.title': '回復コード',
   'auth.codes.intro':
     'スマートフォンをなくしたときなどに、確認コードの代わりに使えるコードです。印刷するか、安全な場所に書き写してください。',
@@ -225,6 +231,14 @@ const coreJa = {
   'error.tooLarge.body': '送信できる大きさの上限を超えています。内容を減らして、もう一度お試しください。',
   'error.tooMany.title': 'アクセスが集中しています',
   'error.tooMany.body': '短い時間に多くのアクセスがありました。少し時間をおいてからもう一度お試しください。',
+  'error.unavailable.title': 'ただいま一時的にご利用いただけません',
+  'error.unavailable.body':
+    'データベースに接続できないため、ページを表示できません。少し時間をおいて（30秒ほど）から、もう一度お試しください。',
+  'error.unavailable.notSaved':
+    '送信された内容は保存されていません。お手数ですが、時間をおいてもう一度送信してください。',
+  'error.unsupportedType.title': 'この形式の送信は受け付けていません',
+  'error.unsupportedType.body':
+    'このページは、画面のフォームから送られた内容だけを受け付けます。フォームに入力して、送信ボタンから送ってください。',
 } as const;
 
 const coreEn: Record<keyof typeof coreJa, string> = {
@@ -354,7 +368,10 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'auth.signIn.intro': 'This page is for city staff. Residents do not need it.',
   'auth.signIn.submit': 'Sign in',
   'auth.signIn.invalid': 'The email address or password is not correct',
-  'auth.signIn.throttled': 'Too many attempts. Sign-in is paused; try again in {minutes} minutes',
+  'auth.signIn.throttled':
+    'Too many attempts. Sign-in from this browser is paused; try again in {minutes} minutes. A browser where you have signed in to this account before can still sign in',
+  'auth.signIn.throttledDevice':
+    'Too many wrong passwords on this browser. Sign-in is paused; try again in {minutes} minutes',
   'auth.signIn.signedOut': 'You have signed out.',
   'auth.signIn.setupDone': 'The administrator account was created. Sign in and set up two-step verification.',
   'auth.signIn.expired': 'You were signed out after a period without activity. Please sign in again.',
@@ -364,7 +381,10 @@ const coreEn: Record<keyof typeof coreJa, string> = {
     'Enter the 6-digit number shown in your authenticator app. Without your phone, enter a recovery code (e.g. k7p2-9xqm-4hd3-r8vw-z6ty-3bnf).',
   'auth.mfa.submit': 'Verify',
   'auth.mfa.invalid': 'The code is not correct. Enter the latest 6 digits from your authenticator app',
-  'auth.mfa.throttled': 'Too many wrong codes. Verification is paused; try again in {minutes} minutes',
+  'auth.mfa.throttled':
+    'Too many wrong codes. Verification from this browser is paused; try again in {minutes} minutes. A browser where you have signed in to this account before can still verify',
+  'auth.mfa.throttledDevice':
+    'Too many wrong codes on this browser. Verification is paused; try again in {minutes} minutes',
   'auth.enrol.title': 'Set up two-step verification',
   'auth.enrol.intro':
     'Every staff account signs in with a password and a code from an authenticator app. Set it up once now.',
@@ -377,6 +397,7 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'auth.enrol.codeHint': '6 digits',
   'auth.enrol.submit': 'Finish setup',
   'auth.enrol.invalid': 'The code is not correct. Enter the latest 6 digits the app shows',
+  'auth.enrol.throttled': 'Too many wrong codes. Setup is paused; try again in {minutes} minutes',
   'auth.codes.title': 'Recovery codes',
   'auth.codes.intro':
     'Use one of these instead of a verification code if you lose your phone. Print them or copy them somewhere safe.',
@@ -432,6 +453,13 @@ const coreEn: Record<keyof typeof coreJa, string> = {
   'error.tooLarge.body': 'It is over the size limit. Send less and try again.',
   'error.tooMany.title': 'Too many requests',
   'error.tooMany.body': 'There were many requests in a short time. Please wait a moment and try again.',
+  'error.unavailable.title': 'Temporarily unavailable',
+  'error.unavailable.body':
+    'The database cannot be reached, so this page cannot be shown. Please wait a moment (about 30 seconds) and try again.',
+  'error.unavailable.notSaved': 'What you sent has NOT been saved. Please send it again in a little while.',
+  'error.unsupportedType.title': 'This kind of request is not accepted',
+  'error.unsupportedType.body':
+    'This page only accepts what its form sends. Fill in the form and send it with its button.',
 };
 
 /** The whole catalogue: the core strings and each staff module's part. */
