@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/database.ts';
 
 /** The only place with SQL for staff accounts. Every function takes the Kysely instance (or a transaction) first. */
@@ -187,25 +187,67 @@ export async function consumeOneTimeToken(db: Q, tokenHash: string, now: string)
 
 // --- sign-in throttling ----------------------------------------------------------------------------
 
-export async function findThrottle(db: Q, key: string) {
-  return db.selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst();
+/** A throttle key's counts as one attempt left them. */
+export interface ThrottleCount {
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
 }
 
-export async function upsertThrottle(db: Q, row: Database['sign_in_throttle']) {
-  const existing = await findThrottle(db, row.key);
-  if (existing) {
-    await db
-      .updateTable('sign_in_throttle')
-      .set({
-        failures: row.failures,
-        window_started_at: row.window_started_at,
-        locked_until: row.locked_until,
-      })
-      .where('key', '=', row.key)
-      .execute();
-  } else {
-    await db.insertInto('sign_in_throttle').values(row).execute();
-  }
+/**
+ * Counts one attempt of a key in one statement (INSERT … ON CONFLICT DO UPDATE … RETURNING), so that
+ * concurrent attempts, in one process or several, each get a count of their own: two first attempts
+ * never collide on the key and none is lost. The row starts afresh when its window has passed without
+ * a lock, or when its lock has ended. The attempt that brings the count to `max` sets the lock (it is
+ * still let through: the caller decides from the returned count); later ones stop at `max + 1`, so a
+ * refused attempt neither grows the count nor moves the lock. Timestamps are compared as values of the
+ * column: timestamptz on PostgreSQL, ISO text (one fixed format, so text order is time order) on SQLite.
+ */
+export async function countThrottleAttempt(
+  db: Q,
+  a: { key: string; max: number; now: string; windowStartedBefore: string; lockedUntil: string },
+): Promise<ThrottleCount> {
+  const fresh = sql<boolean>`((sign_in_throttle.locked_until is null and sign_in_throttle.window_started_at <= ${a.windowStartedBefore}) or sign_in_throttle.locked_until <= ${a.now})`;
+  const lockFromFirst = a.max <= 1 ? a.lockedUntil : null;
+  return db
+    .insertInto('sign_in_throttle')
+    .values({ key: a.key, failures: 1, window_started_at: a.now, locked_until: lockFromFirst })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        failures: sql<number>`case when ${fresh} then 1
+          when sign_in_throttle.failures > ${a.max} then sign_in_throttle.failures
+          else sign_in_throttle.failures + 1 end`,
+        window_started_at: sql<string>`case when ${fresh} then ${a.now} else sign_in_throttle.window_started_at end`,
+        // Every branch has the column's type on PostgreSQL because one of them is the column itself.
+        locked_until: sql<string | null>`case when ${fresh} then ${lockFromFirst}
+          when sign_in_throttle.locked_until is not null then sign_in_throttle.locked_until
+          when sign_in_throttle.failures + 1 >= ${a.max} then ${a.lockedUntil}
+          else sign_in_throttle.locked_until end`,
+      }),
+    )
+    .returning(['failures', 'window_started_at', 'locked_until'])
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * Takes one counted attempt back (it succeeded), only in the window it was counted in; lifts the lock
+ * when the count falls below `max` again (the lock was set by that very attempt).
+ */
+export async function uncountThrottleAttempt(db: Q, key: string, windowStartedAt: string, max: number) {
+  await db
+    .updateTable('sign_in_throttle')
+    .set({
+      failures: sql<number>`failures - 1`,
+      locked_until: sql<string | null>`case when failures - 1 < ${max} then null else locked_until end`,
+    })
+    .where('key', '=', key)
+    .where('window_started_at', '=', windowStartedAt)
+    .where('failures', '>', 0)
+    .execute();
+}
+
+export async function findThrottle(db: Q, key: string) {
+  return db.selectFrom('sign_in_throttle').selectAll().where('key', '=', key).executeTakeFirst();
 }
 
 export async function clearThrottle(db: Q, key: string) {

@@ -14,6 +14,15 @@ const ADMIN = {
 };
 const MIN = 60_000;
 
+/** A six-digit code that is not valid for the secret at `at` (nor one step either side). */
+function wrongCode(secret: string, at: Date): string {
+  const valid = new Set([-30_000, 0, 30_000].map((d) => totpCode(secret, new Date(at.getTime() + d))));
+  for (let n = 0; ; n++) {
+    const code = String(n).padStart(6, '0');
+    if (!valid.has(code)) return code;
+  }
+}
+
 for (const dialect of DIALECTS) {
   describe(`staff sign-in, two-factor and sessions (${dialect})`, () => {
     let db: TestDb;
@@ -32,6 +41,10 @@ for (const dialect of DIALECTS) {
         .executeTakeFirstOrThrow();
       return (pending ? u.totp_pending_secret : u.totp_secret)!;
     };
+
+    const userIdOf = async (email: string) =>
+      (await db.kysely.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow())
+        .id;
 
     /** Password step, then TOTP: returns the browser, signed in. */
     const signIn = async (b = new TestBrowser(app)) => {
@@ -314,6 +327,129 @@ for (const dialect of DIALECTS) {
       advance(31_000);
       const r = await b.post('/staff/two-factor', { code: totpCode(await secretOf(ADMIN.email), now) });
       assert.equal(r.statusCode, 429);
+    });
+
+    test('two concurrent first wrong passwords (and codes): both answered, both counted, no 500', async () => {
+      advance(60 * MIN);
+      const b = new TestBrowser(app);
+      await b.get('/staff/sign-in');
+      const [x, y] = await Promise.all([
+        b.post('/staff/sign-in', { email: ADMIN.email, password: 'concurrent guess one' }),
+        b.post('/staff/sign-in', { email: ADMIN.email, password: 'concurrent guess two' }),
+      ]);
+      assert.deepEqual([x.statusCode, y.statusCode], [400, 400]);
+      const row = await db.kysely
+        .selectFrom('sign_in_throttle')
+        .select('failures')
+        .where('key', '=', `account:${ADMIN.email}`)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.failures, 2);
+      // The same for the second step (no password hashing there to space the two requests apart).
+      await b.post('/staff/sign-in', { email: ADMIN.email, password: ADMIN.password });
+      await b.get('/staff/two-factor');
+      const code = wrongCode(await secretOf(ADMIN.email), now);
+      const codes = await Promise.all([
+        b.post('/staff/two-factor', { code }),
+        b.post('/staff/two-factor', { code }),
+      ]);
+      assert.deepEqual(
+        codes.map((r) => r.statusCode),
+        [400, 400],
+      );
+      const mfa = await db.kysely
+        .selectFrom('sign_in_throttle')
+        .select('failures')
+        .where('key', '=', `mfa:${await userIdOf(ADMIN.email)}`)
+        .executeTakeFirstOrThrow();
+      assert.equal(mfa.failures, 2);
+    });
+
+    test('50 parallel wrong second-factor codes: at most 5 are checked, the rest 429, never 500', async () => {
+      advance(60 * MIN);
+      const b = new TestBrowser(app);
+      await b.get('/staff/sign-in');
+      await b.post('/staff/sign-in', { email: ADMIN.email, password: ADMIN.password });
+      await b.get('/staff/two-factor');
+      const secret = await secretOf(ADMIN.email);
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => b.post('/staff/two-factor', { code: wrongCode(secret, now) })),
+      );
+      const statuses = answers.map((r) => r.statusCode);
+      assert.ok(!statuses.includes(500), statuses.join(' '));
+      assert.equal(statuses.filter((s) => s === 400).length, 5, statuses.join(' '));
+      assert.equal(statuses.filter((s) => s === 429).length, 45);
+      for (const r of answers.filter((a) => a.statusCode === 429)) {
+        assert.ok(Number(r.headers['retry-after']) > 0);
+        assert.ok(r.body.includes('確認コードの誤りが続いたため'));
+      }
+      advance(31_000);
+      const right = await b.post('/staff/two-factor', { code: totpCode(secret, now) });
+      assert.equal(right.statusCode, 429, 'the right code waits for the lock too');
+    });
+
+    test('a wrong-password lock stops the attacker, not the owner on a browser they signed in with', async () => {
+      advance(60 * MIN);
+      const owner = await signIn();
+      const deviceCookie = `kyoso_device_${await userIdOf(ADMIN.email)}`;
+      assert.ok(owner.cookies.get(deviceCookie), 'a full sign-in leaves a device cookie');
+      await owner.get('/staff'); // a page of the signed-in session, for its CSRF token
+      assert.equal((await owner.post('/staff/sign-out', {})).statusCode, 303);
+      assert.ok(owner.cookies.get(deviceCookie), 'signing out keeps it');
+
+      const attacker = new TestBrowser(app);
+      await attacker.get('/staff/sign-in');
+      const answers = [];
+      for (let i = 0; i < 8; i++) {
+        answers.push(
+          (await attacker.post('/staff/sign-in', { email: ADMIN.email, password: `attacker guess ${i}` }))
+            .statusCode,
+        );
+      }
+      assert.deepEqual(answers, [400, 400, 400, 400, 400, 429, 429, 429]);
+      const locked = await attacker.post('/staff/sign-in', { email: ADMIN.email, password: ADMIN.password });
+      assert.equal(locked.statusCode, 429, 'the attacker is stopped even with the right password');
+      assert.ok(Number(locked.headers['retry-after']) > 0);
+      assert.ok(locked.body.includes('以前にこのアカウントでサインインしたことのあるブラウザー'));
+      // A made-up device cookie does not help.
+      attacker.cookies.set(deviceCookie, `${owner.cookies.get(deviceCookie)!.slice(0, -4)}AAAA`);
+      const forged = await attacker.post('/staff/sign-in', { email: ADMIN.email, password: ADMIN.password });
+      assert.equal(forged.statusCode, 429);
+
+      // The owner, from the same address, on the browser they used before: password, code, in.
+      await signIn(owner);
+      assert.equal((await owner.get('/staff')).statusCode, 200);
+      const still = await attacker.post('/staff/sign-in', { email: ADMIN.email, password: ADMIN.password });
+      assert.equal(still.statusCode, 429, 'the owner signing in does not lift the lock');
+    });
+
+    test('a second-factor lock stops the holder of the password, not the owner on their browser', async () => {
+      advance(60 * MIN);
+      const owner = await signIn();
+      await owner.get('/staff');
+      assert.equal((await owner.post('/staff/sign-out', {})).statusCode, 303);
+      const secret = await secretOf(ADMIN.email);
+      const attacker = new TestBrowser(app);
+      await attacker.get('/staff/sign-in');
+      await attacker.post('/staff/sign-in', { email: ADMIN.email, password: ADMIN.password });
+      await attacker.get('/staff/two-factor');
+      for (let i = 0; i < 5; i++) {
+        assert.equal(
+          (await attacker.post('/staff/two-factor', { code: wrongCode(secret, now) })).statusCode,
+          400,
+        );
+      }
+      advance(31_000);
+      assert.equal(
+        (await attacker.post('/staff/two-factor', { code: totpCode(secret, now) })).statusCode,
+        429,
+      );
+      await signIn(owner);
+      assert.equal((await owner.get('/staff')).statusCode, 200);
+      advance(31_000);
+      assert.equal(
+        (await attacker.post('/staff/two-factor', { code: totpCode(secret, now) })).statusCode,
+        429,
+      );
     });
 
     test('posts without a CSRF token, or from another origin, are refused and change nothing', async () => {

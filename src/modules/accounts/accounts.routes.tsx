@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formPageContext, localPath } from '../../web/context.ts';
 import { UnauthenticatedError } from '../../web/errors.ts';
 import { sendPage } from '../../web/render.ts';
-import { clearSessionCookie, clientIp, setSessionCookie } from '../../web/staff-session.ts';
+import { clearSessionCookie, clientIp, secureCookies, setSessionCookie } from '../../web/staff-session.ts';
 import { measuresOfDepartments } from '../plan/plan-settings.service.ts';
 import { abilities } from './accounts.policy.ts';
 import { validateCode, validateNewAccount, validateSignIn } from './accounts.schema.ts';
@@ -11,6 +11,7 @@ import {
   confirmTotpEnrolment,
   signInWithPassword,
   startTotpEnrolment,
+  trustBrowser,
   verifySecondFactor,
 } from './auth.service.ts';
 import { formatSecretForManualEntry, totpQrSvg } from './credentials/totp.ts';
@@ -21,6 +22,7 @@ import {
   listSessions,
   type ResolvedSession,
 } from './sessions.service.ts';
+import { DEVICE_TRUST_MS } from './throttle.ts';
 import {
   EnrolPage,
   LinkUnusablePage,
@@ -54,10 +56,36 @@ function requirePending(request: FastifyRequest): ResolvedSession {
 type Body = Record<string, unknown> | undefined;
 const field = (body: Body, name: string) => (typeof body?.[name] === 'string' ? (body[name] as string) : '');
 
+/**
+ * Device cookies (ADR 0008): one per account that completed a full sign-in on this browser, named after
+ * the user id (`__Host-` over HTTPS, like the session cookie), HttpOnly, SameSite=Strict (only our own
+ * sign-in forms need them), kept for DEVICE_TRUST_MS and renewed at every full sign-in.
+ */
+function deviceCookiePrefix(baseUrl: string): string {
+  return secureCookies(baseUrl) ? '__Host-kyoso_device_' : 'kyoso_device_';
+}
+
 /** Sign-in, second factor, enrolment, sign-out, first administrator, sessions. */
 export async function accountsRoutes(app: FastifyInstance) {
   const ctx = async (request: FastifyRequest, reply: FastifyReply) =>
     formPageContext(request, reply, await app.site.name());
+
+  const devicePrefix = deviceCookiePrefix(app.config.baseUrl);
+  /** The browser's device tokens (the service keeps the one that is valid for the account, if any). */
+  const deviceTokens = (request: FastifyRequest): string[] =>
+    Object.entries(request.cookies)
+      .filter(([name, value]) => name.startsWith(devicePrefix) && typeof value === 'string')
+      .map(([, value]) => value as string);
+  /** After a full sign-in: this browser is trusted for the user from now on. */
+  async function trustThisBrowser(reply: FastifyReply, userId: number) {
+    reply.setCookie(`${devicePrefix}${userId}`, await trustBrowser(app.db, userId, app.clock()), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: secureCookies(app.config.baseUrl),
+      maxAge: Math.floor(DEVICE_TRUST_MS / 1000),
+    });
+  }
 
   /** Replaces the current session by a new one (a new id at every step up in trust). */
   async function startSession(
@@ -109,11 +137,18 @@ export async function accountsRoutes(app: FastifyInstance) {
     const email = field(request.body, 'email').slice(0, 254);
     if (!v.ok)
       return sendPage(reply, <SignInPage ctx={c} errors={v.errors} email={email} next={next} />, 400);
-    const r = await signInWithPassword(app.db, { ...v.value, ip: clientIp(request), now: app.clock() });
+    const r = await signInWithPassword(app.db, {
+      ...v.value,
+      ip: clientIp(request),
+      now: app.clock(),
+      deviceTokens: deviceTokens(request),
+    });
     if (!r.ok) {
       const message =
         r.reason === 'throttled'
-          ? c.t('auth.signIn.throttled', { minutes: Math.ceil(r.retryAfterSeconds / 60) })
+          ? c.t(r.trustedDevice ? 'auth.signIn.throttledDevice' : 'auth.signIn.throttled', {
+              minutes: Math.ceil(r.retryAfterSeconds / 60),
+            })
           : c.t('auth.signIn.invalid');
       if (r.reason === 'throttled') reply.header('retry-after', String(r.retryAfterSeconds));
       return sendPage(
@@ -148,12 +183,15 @@ export async function accountsRoutes(app: FastifyInstance) {
     const next = localPath(field(request.body, 'next') || '/staff');
     const v = validateCode(request.body);
     if (!v.ok) return sendPage(reply, <SecondFactorPage ctx={c} errors={v.errors} next={next} />, 400);
-    const r = await verifySecondFactor(app.db, s.user.id, v.value, app.clock());
+    const r = await verifySecondFactor(app.db, s.user.id, v.value, app.clock(), deviceTokens(request));
     if (!r.ok) {
       const message =
         r.reason === 'throttled'
-          ? c.t('auth.mfa.throttled', { minutes: Math.ceil(r.retryAfterSeconds / 60) })
+          ? c.t(r.trustedDevice ? 'auth.mfa.throttledDevice' : 'auth.mfa.throttled', {
+              minutes: Math.ceil(r.retryAfterSeconds / 60),
+            })
           : c.t('auth.mfa.invalid');
+      if (r.reason === 'throttled') reply.header('retry-after', String(r.retryAfterSeconds));
       return sendPage(
         reply,
         <SecondFactorPage ctx={c} errors={[{ field: 'code', message }]} next={next} />,
@@ -161,6 +199,7 @@ export async function accountsRoutes(app: FastifyInstance) {
       );
     }
     await startSession(request, reply, s.user.id, true);
+    await trustThisBrowser(reply, s.user.id);
     return reply.redirect(next, 303);
   });
 
@@ -189,7 +228,12 @@ export async function accountsRoutes(app: FastifyInstance) {
     const v = validateCode(request.body);
     const r = v.ok ? await confirmTotpEnrolment(app.db, s.user.id, v.value, app.clock()) : null;
     if (!r?.ok) {
-      const errors = v.ok ? [{ field: 'code', message: c.t('auth.enrol.invalid') }] : v.errors;
+      const message =
+        r?.reason === 'throttled'
+          ? c.t('auth.enrol.throttled', { minutes: Math.ceil(r.retryAfterSeconds / 60) })
+          : c.t('auth.enrol.invalid');
+      if (r?.reason === 'throttled') reply.header('retry-after', String(r.retryAfterSeconds));
+      const errors = v.ok ? [{ field: 'code', message }] : v.errors;
       const { secret, uri } = await startTotpEnrolment(app.db, s.user.id, await issuer(), app.clock());
       return sendPage(
         reply,
@@ -203,6 +247,7 @@ export async function accountsRoutes(app: FastifyInstance) {
       );
     }
     const id = await startSession(request, reply, s.user.id, true);
+    await trustThisBrowser(reply, s.user.id);
     request.staff = {
       user: { ...s.user, totpEnabled: true },
       session: { ...s.session, id, mfaPassed: true },

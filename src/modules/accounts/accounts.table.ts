@@ -79,11 +79,17 @@ export interface OneTimeTokenTable {
   used_at: string | null;
 }
 
+/** Attempt counts of sign-in throttling (throttle.ts, ADR 0008), one row per key. */
 export interface SignInThrottleTable {
-  /** account:<email> or ip:<address> */
+  /**
+   * account:<email>, ip:<address> and mfa:<user id> (untrusted browsers); device:<nonce> and
+   * mfa-device:<nonce> (a browser's device cookie).
+   */
   key: string;
+  /** Attempts counted in the window (successes are taken back); stops at the rule's max + 1. */
   failures: number;
   window_started_at: string;
+  /** Set by the attempt that reaches the maximum; attempts until then are refused. */
   locked_until: string | null;
 }
 
