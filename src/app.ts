@@ -77,11 +77,15 @@ const TOKENS_CSS = path.join(
 );
 
 /**
- * Addresses that carry a secret (a public-comment receipt: whoever has it reads the opinions) are logged
- * with the secret replaced.
+ * Addresses that carry a secret are logged with the secret replaced: a public-comment receipt (whoever
+ * has it reads the opinions), an invitation link and the first administrator's setup link (whoever has
+ * them creates a staff account).
  */
-export function redactUrl(url: string): string {
-  return url.replace(/(\/receipt\/)[^/?#]+/g, '$1[redacted]');
+export function redactLoggedUrl(url: string): string {
+  return url
+    .replace(/(\/receipt\/)[^/?#]+/g, '$1[redacted]')
+    .replace(/(\/staff\/invitations\/)[^/?#]+/g, '$1[redacted]')
+    .replace(/([?&]token=)[^&#]*/g, '$1[redacted]');
 }
 
 function withRedactedUrls(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
@@ -97,7 +101,7 @@ function withRedactedUrls(logger: FastifyServerOptions['logger']): FastifyServer
         socket?: { remotePort?: number };
       }) => ({
         method: req.method,
-        url: redactUrl(req.url),
+        url: redactLoggedUrl(req.url),
         host: req.host,
         remoteAddress: req.ip,
         remotePort: req.socket?.remotePort,

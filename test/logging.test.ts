@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { build, redactUrl } from '../src/app.ts';
+import { build, redactLoggedUrl } from '../src/app.ts';
 import { seedIfEmpty } from '../src/bootstrap.ts';
 import { testConfig } from './support/app.ts';
 import { createTestDb, type TestDb } from './support/db.ts';
@@ -33,12 +33,14 @@ describe('request logging', () => {
     await db?.drop();
   });
 
-  test('redactUrl replaces the receipt secret and nothing else', () => {
+  test('redactLoggedUrl replaces the secrets of receipts, invitations and setup links, and nothing else', () => {
     assert.equal(
-      redactUrl('/consultations/3/receipt/abcDEF_-123?x=1'),
+      redactLoggedUrl('/consultations/3/receipt/abcDEF_-123?x=1'),
       '/consultations/3/receipt/[redacted]?x=1',
     );
-    assert.equal(redactUrl('/consultations/3/form?section=4'), '/consultations/3/form?section=4');
+    assert.equal(redactLoggedUrl('/staff/invitations/abcDEF_-123'), '/staff/invitations/[redacted]');
+    assert.equal(redactLoggedUrl('/staff/setup?token=abc-DEF&x=1'), '/staff/setup?token=[redacted]&x=1');
+    assert.equal(redactLoggedUrl('/consultations/3/form?section=4'), '/consultations/3/form?section=4');
   });
 
   test('a receipt address is logged without its secret; other addresses as they are', async () => {

@@ -101,6 +101,13 @@ export function openDatabase(url: string, options: OpenOptions = {}): Db {
     pool.on('error', (err) => {
       process.emitWarning(`PostgreSQL: an idle connection was closed (${err.message}); it will be replaced`);
     });
+    // A connection lost while it is checked out (the server stops mid-query) is reported on the client
+    // itself, where the pool has no listener: without this one, Node would stop the process. The query
+    // in flight rejects with the same error (the request answers 503) and the pool drops the client when
+    // it is released, since it is no longer queryable.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
     return { kysely, dialect, close: () => kysely.destroy() };
   }

@@ -10,7 +10,7 @@ const PG_UNAVAILABLE_CLASSES = ['08', '53', '57P'];
 const PG_UNAVAILABLE_CODES = new Set(['57014' /* statement timeout */, '55P03' /* lock not available */]);
 
 /** SQLite result codes (better-sqlite3 `code`) that are about availability. */
-const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL|NOLFS)/;
+const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL|NOLFS|READONLY)/;
 
 /** Node's network errors (connection refused, reset, no route …). */
 const NET_CODES = new Set([

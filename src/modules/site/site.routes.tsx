@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { UNAVAILABLE_RETRY_AFTER_S } from '../../db/faults.ts';
 import { LANG_COOKIE, localPath, pageContext } from '../../web/context.ts';
 import { Layout } from '../../web/layout.tsx';
 import { sendPage } from '../../web/render.ts';
@@ -68,7 +69,8 @@ export async function siteRoutes(app: FastifyInstance) {
       return reply
         .status(503)
         .header('cache-control', 'no-store')
-        .send({ status: 'error', database: { status: 'error', dialect: app.db.dialect } });
+        .header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S))
+        .send({ status: 'error', database: { status: 'down', dialect: app.db.dialect } });
     }
   });
 }
