@@ -30,8 +30,19 @@ describe('kyoso --help', () => {
       'export-plan',
       'sample-kpi load',
       'sample-kpi remove',
+      'backup FILE',
+      'restore FILE',
     ])
       assert.ok(r.stdout.includes(c), c);
+    assert.match(r.stdout, /restore FILE .*Stop the server first/, 'restore says the server must be stopped');
+  });
+  test('backup and restore without a file exit 2 with a one-line message', () => {
+    for (const command of ['backup', 'restore']) {
+      const r = kyoso([command], { DATABASE_URL: path.join(os.tmpdir(), 'kyoso-cli-none.sqlite') });
+      assert.equal(r.code, 2, command);
+      assert.match(r.stderr, new RegExp(`^${command}: .*ファイルを指定してください`), command);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `${command}: one line`);
+    }
   });
   test('an unknown command exits 2 with the help', () => {
     const r = kyoso(['frobnicate'], {});
@@ -211,6 +222,8 @@ describe('kyoso serve (SQLite, a real process)', () => {
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
+        // the test is the proxy: its X-Request-Id is kept (from anyone else it would be replaced)
+        KYOSO_TRUST_PROXY: '127.0.0.1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

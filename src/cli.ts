@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { openAndMigrate } from './bootstrap.ts';
 import { loadConfig } from './config.ts';
+import { BackupError, backupDatabase, redactUrl, restoreDatabase } from './db/backup.ts';
 import { openDatabase } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createSetupToken } from './modules/accounts/accounts.service.ts';
@@ -31,6 +32,13 @@ Commands:
                             nothing happens when sample data is already there
   sample-kpi remove         Remove every sample indicator and sample actual at once (audited)
       --municipality CODE
+  backup FILE               Write a consistent backup of the database to FILE; safe while the server runs
+                            (SQLite: VACUUM INTO, checked; PostgreSQL: pg_dump -Fc)
+      --force               Overwrite FILE if it exists
+  restore FILE              Replace the database with the backup FILE. Stop the server first.
+                            The backup is checked first; an older one is migrated at the next start
+      --force               Replace a database that already holds data (SQLite keeps the old file
+                            beside it as …before-restore-<time>)
   help                      Show this help
 
 Environment: DATABASE_URL (default: an SQLite file under data/; postgres://… for PostgreSQL),
@@ -196,5 +204,65 @@ export async function main(argv: string[]): Promise<number> {
       await db.close();
     }
   }
+  if (command === 'backup' || command === 'restore')
+    return backupOrRestore(command, rest, config.databaseUrl);
   fail(`unknown command: ${command}\n\n${HELP}`, 2);
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+
+/** `kyoso backup FILE [--force]`, `kyoso restore FILE [--force]`: the work is in src/db/backup.ts. */
+async function backupOrRestore(
+  command: 'backup' | 'restore',
+  args: string[],
+  databaseUrl: string,
+): Promise<number> {
+  let file: string | undefined;
+  let force = false;
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { force: { type: 'boolean' } },
+    });
+    if (positionals.length > 1)
+      throw new Error(`ファイルは一つだけ指定してください：${positionals.join(' ')}`);
+    file = positionals[0];
+    force = values.force === true;
+  } catch (e) {
+    fail(`${command}: ${e instanceof Error ? e.message : String(e)}`, 2);
+  }
+  if (!file)
+    fail(
+      command === 'backup'
+        ? 'backup: ファイルを指定してください（例：kyoso backup kyoso-2026-12-01.sqlite）'
+        : 'restore: バックアップファイルを指定してください（例：kyoso restore kyoso-2026-12-01.sqlite）。サーバーを止めてから実行します',
+      2,
+    );
+  try {
+    if (command === 'backup') {
+      const r = await backupDatabase(databaseUrl, file, { force });
+      process.stdout.write(
+        `バックアップを作成しました：${r.file}（${r.snapshotAt} 時点の内容、${formatBytes(r.bytes)}、マイグレーション ${r.migrations.at(-1) ?? 'なし'} まで、意見の提出 ${r.submissions} 件）\n` +
+          `復元するには、サーバーを止めてから kyoso restore ${file} を実行します。\n`,
+      );
+      return 0;
+    }
+    const r = await restoreDatabase(databaseUrl, file, { force });
+    let out = `復元しました：${r.target}（${file} から、マイグレーション ${r.migrations.at(-1) ?? 'なし'} まで、意見の提出 ${r.submissions} 件）\n`;
+    if (r.keptAs) out += `置き換える前のデータベースは ${r.keptAs} に残しています。\n`;
+    if (r.pendingMigrations.length)
+      out += `このバックアップは前の版の Kyoso のものです。次の起動時（または kyoso migrate）にマイグレーション ${r.pendingMigrations.join(', ')} を適用します。\n`;
+    process.stdout.write(`${out}サーバーを起動してください。\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof BackupError) fail(`${command}: ${e.message}`, e.exitCode);
+    const message = e instanceof Error ? e.message : String(e);
+    fail(`${command}: 失敗しました（${redactUrl(databaseUrl)}）：${message}`, 1);
+  }
 }
