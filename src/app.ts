@@ -30,7 +30,7 @@ import { siteRoutes } from './modules/site/site.routes.tsx';
 import { withTimeout } from './shared/timeout.ts';
 import { DEFAULT_BODY_LIMIT } from './web/body-limits.ts';
 import { registerCsrf } from './web/csrf.ts';
-import { registerErrorHandlers } from './web/error-handler.tsx';
+import { frameworkErrorPage, registerErrorHandlers } from './web/error-handler.tsx';
 import { parseQueryString } from './web/query-string.ts';
 import { registerSecurityHeaders } from './web/security-headers.ts';
 import { SiteInfo } from './web/site.ts';
@@ -142,6 +142,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     // (web/body-limits.ts), the upload's multipart has its own limits.
     bodyLimit: DEFAULT_BODY_LIMIT,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200, querystringParser: parseQueryString },
+    frameworkErrors: frameworkErrorPage,
   });
   // Forms send application/x-www-form-urlencoded (and the upload multipart/form-data, in its plugin);
   // nothing in Kyoso takes JSON or plain text, so their parsers go: anything else is a 415.

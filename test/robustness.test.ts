@@ -291,6 +291,35 @@ for (const dialect of DIALECTS) {
       assert.equal(await answerBeforeBody(editor, 'fy'), 403, 'editor without the token first');
     });
 
+    test('the router’s own errors (not UTF-8, a parameter too long) are the Japanese error page', async () => {
+      for (const [url, status] of [
+        ['/plan/%C3%28', 400],
+        [`/plan/${'a'.repeat(300)}`, 414],
+        [`/consultations/%FF/form`, 400],
+      ] as const) {
+        const r = await app.inject(url);
+        assert.equal(r.statusCode, status, url);
+        assert.match(String(r.headers['content-type']), /^text\/html/, url);
+        assert.ok(r.body.includes('リクエストの内容を確認してください'), url);
+        assert.doesNotMatch(r.body, /FST_|is not a valid url/, url);
+      }
+    });
+
+    test('a redirect target goes into Location as it can be carried: encoded, never a 500', async () => {
+      const cases: Array<[string, string]> = [
+        ['/%00', '/'],
+        ['/staff%0D%0ASet-Cookie:x=1', '/staffSet-Cookie:x=1'],
+        [`/search?q=${encodeURIComponent('防災')}`, '/search?q=%E9%98%B2%E7%81%BD'],
+        ['//evil.example/', '/'],
+        ['/%5Cevil.example', '/'], // a backslash is a slash to browsers: //evil.example
+      ];
+      for (const [next, location] of cases) {
+        const r = await app.inject(`/lang?to=en&next=${encodeURIComponent(decodeURIComponent(next))}`);
+        assert.equal(r.statusCode, 303, next);
+        assert.equal(r.headers.location, location, next);
+      }
+    });
+
     test('staff pages are not stored by any cache; public pages may be', async () => {
       for (const url of ['/staff', '/staff/kpi', `/staff/consultations/${consultationId}`]) {
         const r = await planner.get(url);

@@ -54,9 +54,22 @@ export function formPageContext(
   };
 }
 
-/** A safe local redirect target: a path on this site, never another origin. */
+/**
+ * A safe local redirect target: a path on this site, never another origin, written as a Location header
+ * can carry it (percent-encoded: a control character or a raw 防災 there would fail the response with a
+ * 500, or leave a sign-in unfinished). Anything else is the top page.
+ */
 export function localPath(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.includes('\\'))
+  if (typeof next !== 'string' || !next.startsWith('/') || next.length > 2000) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, LOCAL_ORIGIN);
+  } catch {
     return '/';
-  return next;
+  }
+  // `//host`, `/\host` and the like resolve to another origin
+  if (url.origin !== LOCAL_ORIGIN) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
 }
+
+const LOCAL_ORIGIN = 'http://kyoso.invalid';

@@ -96,6 +96,20 @@ async function sendError(
   );
 }
 
+/**
+ * For Fastify's `frameworkErrors` option: errors the router raises before any route or hook runs (a path
+ * that is not valid percent-encoding, a parameter over the length limit) get the same page as any other
+ * 4xx, not Fastify's English JSON echoing the address.
+ */
+export function frameworkErrorPage(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status =
+    typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+      ? error.statusCode
+      : 400;
+  request.log.info({ code: error.code, status }, error.message);
+  void sendError(request.server, request, reply, status, error.code);
+}
+
 /** Registers the not-found and error handlers: Japanese pages (or JSON for the API), never a stack trace. */
 export function registerErrorHandlers(app: FastifyInstance) {
   app.setNotFoundHandler(async (request, reply) => sendError(app, request, reply, 404));
