@@ -6,20 +6,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildTestApp } from './support/app.ts';
 import { TestBrowser } from './support/browser-session.ts';
-import { buildConsultationFixture } from './support/consultation.ts';
-import { createTestDb, DIALECTS, type TestDb } from './support/db.ts';
-import { buildKpiFixture } from './support/kpi.ts';
+import { DIALECTS, type TestDb } from './support/db.ts';
 import { ACTORS, type Actor, type Fixtures, rules } from './support/route-rules.ts';
-import { buildDepartment, buildStaff, signInAs, type TestStaff } from './support/staff.ts';
+import { buildRouteWorld, type RouteWorld } from './support/route-world.ts';
+import { signInAs } from './support/staff.ts';
 
 for (const dialect of DIALECTS) {
   describe(`authorization of every route (${dialect})`, () => {
     let db: TestDb;
     let app: FastifyInstance;
     let now = new Date('2026-11-26T00:00:00.000Z');
-    const people = new Map<Actor, TestStaff>();
+    let people: RouteWorld['people'];
     const browsers = new Map<Actor, TestBrowser>();
     let fixtures: Fixtures;
 
@@ -41,34 +39,7 @@ for (const dialect of DIALECTS) {
     };
 
     before(async () => {
-      db = await createTestDb(dialect);
-      app = await buildTestApp(db, { clock: () => now });
-      const a = await buildDepartment(db, '企画課');
-      const b = await buildDepartment(db, '防災危機管理課');
-      // measure 1/1 belongs to department a, 1/2 to department b
-      const plan = await db.kysely.selectFrom('plans').select('id').executeTakeFirstOrThrow();
-      await db.kysely
-        .insertInto('measure_departments')
-        .values([
-          { municipality_code: '352161', plan_id: plan.id, node_path: '1/1', department_id: a, role: 'lead' },
-          { municipality_code: '352161', plan_id: plan.id, node_path: '1/2', department_id: b, role: 'lead' },
-        ])
-        .execute();
-      people.set('admin', await buildStaff(db, 'admin'));
-      people.set('planner', await buildStaff(db, 'planner', [a]));
-      people.set('editor', await buildStaff(db, 'editor', [a]));
-      people.set('editorOther', await buildStaff(db, 'editor', [b]));
-      people.set('committee', await buildStaff(db, 'committee'));
-      const v = await db.kysely.selectFrom('plan_versions').select('id').executeTakeFirstOrThrow();
-      const spareDepartmentId = await buildDepartment(db, '予備課');
-      const spareUser = await buildStaff(db, 'committee');
-      fixtures = {
-        versionId: v.id,
-        spareDepartmentId,
-        spareUserId: spareUser.id,
-        consultation: await buildConsultationFixture(db, a),
-        kpi: await buildKpiFixture(db),
-      };
+      ({ db, app, people, fixtures } = await buildRouteWorld(dialect, () => now));
     });
     after(async () => {
       await app?.close();

@@ -7,13 +7,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { buildTestApp } from './support/app.ts';
 import { TestBrowser } from './support/browser-session.ts';
-import { buildConsultationFixture } from './support/consultation.ts';
-import { createTestDb, DIALECTS, type TestDb } from './support/db.ts';
-import { buildKpiFixture } from './support/kpi.ts';
+import { DIALECTS, type TestDb } from './support/db.ts';
 import { type Actor, type Fixtures, rules } from './support/route-rules.ts';
-import { buildDepartment, buildStaff, signInAs, type TestStaff } from './support/staff.ts';
+import { buildRouteWorld, type RouteWorld } from './support/route-world.ts';
+import { signInAs } from './support/staff.ts';
 
 /** Tables whose whole content must not change (sessions' last_seen_at may, so only their end marks count). */
 const WATCHED = [
@@ -33,7 +31,7 @@ for (const dialect of DIALECTS) {
     let db: TestDb;
     let app: FastifyInstance;
     let now = new Date('2026-11-26T00:00:00.000Z');
-    const people = new Map<Actor, TestStaff>();
+    let people: RouteWorld['people'];
     let fixtures: Fixtures;
 
     const snapshot = async () => {
@@ -62,21 +60,7 @@ for (const dialect of DIALECTS) {
     };
 
     before(async () => {
-      db = await createTestDb(dialect);
-      app = await buildTestApp(db, { clock: () => now });
-      const a = await buildDepartment(db, '企画課');
-      people.set('admin', await buildStaff(db, 'admin'));
-      people.set('planner', await buildStaff(db, 'planner', [a]));
-      const v = await db.kysely.selectFrom('plan_versions').select('id').executeTakeFirstOrThrow();
-      const spareDepartmentId = await buildDepartment(db, '予備課');
-      const spareUser = await buildStaff(db, 'committee');
-      fixtures = {
-        versionId: v.id,
-        spareDepartmentId,
-        spareUserId: spareUser.id,
-        consultation: await buildConsultationFixture(db, null),
-        kpi: await buildKpiFixture(db),
-      };
+      ({ db, app, people, fixtures } = await buildRouteWorld(dialect, () => now));
     });
     after(async () => {
       await app?.close();

@@ -33,10 +33,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildTestApp } from './support/app.ts';
 import { TestBrowser } from './support/browser-session.ts';
-import { buildConsultationFixture } from './support/consultation.ts';
-import { createTestDb, DIALECTS, type TestDb } from './support/db.ts';
+import { DIALECTS, type TestDb } from './support/db.ts';
 import {
   type BodyMutation,
   bodyMutations,
@@ -61,9 +59,9 @@ import {
   withParam,
   withQuery,
 } from './support/fuzz.ts';
-import { buildKpiFixture } from './support/kpi.ts';
 import { type Fixtures, rules } from './support/route-rules.ts';
-import { buildDepartment, buildStaff, signInAs, type TestStaff } from './support/staff.ts';
+import { buildRouteWorld, type RouteWorld } from './support/route-world.ts';
+import { signInAs } from './support/staff.ts';
 
 type FuzzActor = 'anonymous' | 'anonymous+token' | 'editor' | 'planner' | 'admin';
 const STAFF_ACTORS = ['editor', 'planner', 'admin'] as const;
@@ -194,7 +192,7 @@ for (const dialect of DIALECTS.filter((d) => !only || d === only)) {
     let db: TestDb;
     let app: FastifyInstance;
     let now = new Date('2026-11-26T00:00:00.000Z');
-    const people = new Map<StaffActor, TestStaff>();
+    let people: RouteWorld['people'];
     const browsers = new Map<FuzzActor, TestBrowser>();
     let fixtures: Fixtures;
 
@@ -218,31 +216,7 @@ for (const dialect of DIALECTS.filter((d) => !only || d === only)) {
     };
 
     before(async () => {
-      db = await createTestDb(dialect);
-      app = await buildTestApp(db, { clock: () => now });
-      const a = await buildDepartment(db, '企画課');
-      const b = await buildDepartment(db, '防災危機管理課');
-      const plan = await db.kysely.selectFrom('plans').select('id').executeTakeFirstOrThrow();
-      await db.kysely
-        .insertInto('measure_departments')
-        .values([
-          { municipality_code: '352161', plan_id: plan.id, node_path: '1/1', department_id: a, role: 'lead' },
-          { municipality_code: '352161', plan_id: plan.id, node_path: '1/2', department_id: b, role: 'lead' },
-        ])
-        .execute();
-      people.set('admin', await buildStaff(db, 'admin'));
-      people.set('planner', await buildStaff(db, 'planner', [a]));
-      people.set('editor', await buildStaff(db, 'editor', [a]));
-      const v = await db.kysely.selectFrom('plan_versions').select('id').executeTakeFirstOrThrow();
-      const spareDepartmentId = await buildDepartment(db, '予備課');
-      const spareUser = await buildStaff(db, 'committee');
-      fixtures = {
-        versionId: v.id,
-        spareDepartmentId,
-        spareUserId: spareUser.id,
-        consultation: await buildConsultationFixture(db, a),
-        kpi: await buildKpiFixture(db),
-      };
+      ({ db, app, people, fixtures } = await buildRouteWorld(dialect, () => now));
     });
     after(async () => {
       await app?.close();

@@ -58,4 +58,3 @@ export class FaultyProxy {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
-
