@@ -22,6 +22,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { ROOT_DIR } from '../src/config.ts';
 import { createSetupToken } from '../src/modules/accounts/accounts.service.ts';
 import { AUDIT_FILTER_FIELDS } from '../src/modules/audit/audit.schema.ts';
+import { localPath } from '../src/web/context.ts';
 import { buildTestApp } from './support/app.ts';
 import { TestBrowser, totpCode } from './support/browser-session.ts';
 import { buildConsultationFixture } from './support/consultation.ts';
@@ -29,6 +30,12 @@ import { createTestDb, DIALECTS, type TestDb } from './support/db.ts';
 import { buildActual, buildIndicator, buildKpiFixture } from './support/kpi.ts';
 import { rules } from './support/route-rules.ts';
 import { TEST_PASSWORD } from './support/staff.ts';
+
+/** What the sign-in page keeps of a `next` it was given: the local path, normalised (never another site). */
+const shownNext = (next: string): string | undefined => {
+  const kept = localPath(next);
+  return kept === '/' ? undefined : kept;
+};
 
 type Res = LightMyRequestResponse;
 
@@ -868,8 +875,12 @@ for (const dialect of DIALECTS) {
         actor: 'anonymous',
         submit: async (b, p) => [
           { res: await b.get(`/staff/sign-in?next=${q(p)}`) },
-          { res: await b.get(`/staff/sign-in?next=${q(`/${p}`)}`), echo: `/${p}` },
-          { res: await b.post('/staff/sign-in', { email: '', password: '', next: `/${p}` }), echo: `/${p}` },
+          // kept as a path a Location header can carry (localPath percent-encodes it), shown escaped
+          { res: await b.get(`/staff/sign-in?next=${q(`/${p}`)}`), echo: shownNext(`/${p}`) },
+          {
+            res: await b.post('/staff/sign-in', { email: '', password: '', next: `/${p}` }),
+            echo: shownNext(`/${p}`),
+          },
           { res: await b.get(`/lang?to=ja&next=${q(p)}`) },
         ],
       },
