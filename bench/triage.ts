@@ -33,6 +33,7 @@ import {
   listOpinions,
   parseTriageQuery,
 } from '../src/modules/consultation/triage.service.ts';
+import { mulberry32 } from '../src/shared/random.ts';
 import { normalizeForSearch } from '../src/shared/text.ts';
 import { createTestDb, type TestDb } from '../test/support/db.ts';
 import { buildDepartment, buildStaff, signInAs } from '../test/support/staff.ts';
@@ -58,17 +59,8 @@ const ONLY = process.env.BENCH_TRIAGE_CASES ? new RegExp(process.env.BENCH_TRIAG
 
 // --- text ------------------------------------------------------------------------------------------
 
-/** A small deterministic PRNG (mulberry32), so every run loads the same text. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG, so every run loads the same text. */
+const rng = mulberry32;
 
 // Subjects of the plan (weights: 子育て is common; the rest spread; 竜王山 is rare and added separately).
 const SUBJECTS = [

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { dialectOf, openDatabase } from './connection.ts';
+import { dialectOf, sqliteFile } from './connection.ts';
 import type { Dialect } from './database.ts';
-import { migrateToLatest } from './migrate.ts';
+import { MIGRATION_NAMES } from './migrate.ts';
 
 /**
  * `kyoso backup FILE` and `kyoso restore FILE` (ADR 0007).
@@ -234,29 +234,9 @@ function publish(temp: string, target: string, force: boolean): void {
   fsyncDir(path.dirname(target));
 }
 
-let knownMigrationsPromise: Promise<string[]> | undefined;
-
-/**
- * The migrations this code knows, in order. migrate.ts keeps its list private, so they are read by
- * migrating an in-memory SQLite database (a few milliseconds) rather than copied here, where they
- * would drift.
- */
-export function knownMigrations(): Promise<string[]> {
-  knownMigrationsPromise ??= (async () => {
-    const db = openDatabase(':memory:');
-    try {
-      const results = await migrateToLatest(db);
-      return (results ?? []).map((r) => r.migrationName);
-    } finally {
-      await db.close();
-    }
-  })();
-  return knownMigrationsPromise;
-}
-
 /** Refuses a backup from a newer Kyoso; returns the migrations the next start will apply. */
 async function checkMigrationLevel(found: string[], file: string): Promise<string[]> {
-  const known = await knownMigrations();
+  const known = MIGRATION_NAMES;
   const unknown = found.filter((n) => !known.includes(n));
   if (unknown.length > 0)
     throw new BackupError(
@@ -270,7 +250,7 @@ async function checkMigrationLevel(found: string[], file: string): Promise<strin
 
 /** The file a SQLite DATABASE_URL names (as openDatabase reads it). */
 function sqlitePath(url: string): string {
-  const file = url.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, '');
+  const file = sqliteFile(url);
   if (file === '' || file === ':memory:')
     throw new BackupError(
       'DATABASE_URL がファイルを指していません（:memory: はバックアップ・復元できません）',

@@ -33,7 +33,8 @@ export function dialectOf(url: string): Dialect {
   return /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite';
 }
 
-function sqliteFile(url: string): string {
+/** The file an SQLite DATABASE_URL names (a path, or sqlite:/file: followed by one). */
+export function sqliteFile(url: string): string {
   return url.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, '');
 }
 

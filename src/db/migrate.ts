@@ -18,6 +18,9 @@ const MIGRATIONS: Record<string, DualMigration> = {
   '0006_kpi': m0006,
 };
 
+/** The names of every migration this code knows, in order (a backup from a newer Kyoso has more). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
 function bind(m: DualMigration, dialect: Dialect): Migration {
   return {
     up: (db: Kysely<unknown>) => m.up(db, dialect),

@@ -1,4 +1,5 @@
 import { ROOT_DIR } from '../../src/config.ts';
+import { mulberry32 } from '../../src/shared/random.ts';
 
 /**
  * The pieces of the fuzz walk (test/fuzz-walk.test.ts): a seeded random generator, the malformed values
@@ -9,17 +10,8 @@ import { ROOT_DIR } from '../../src/config.ts';
 
 // ---- a deterministic random generator -------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator, so that a sampled walk is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator, so that a sampled walk is the same on every run. */
+export const prng = mulberry32;
 
 // ---- addresses ------------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, Db } from '../../db/database.ts';
+import { mulberry32 } from '../../shared/random.ts';
 import { type AuditActor, recordAudit } from '../audit/audit.service.ts';
 import { getCurrentPlan } from '../plan/plan.service.ts';
 import { yearlyTargets } from './kpi.math.ts';
@@ -625,14 +626,7 @@ function seededRandom(seedText: string): () => number {
     h ^= seedText.charCodeAt(i);
     h = Math.imul(h, 16777619);
   }
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h);
 }
 
 function roundTo(x: number, decimals: number): number {
