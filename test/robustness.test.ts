@@ -463,6 +463,36 @@ describe('behind a reverse proxy (KYOSO_TRUST_PROXY)', () => {
   });
 });
 
+describe('static files and /healthz need no per-request database work', () => {
+  test('no sample-data check, no session lookup: static files 0 queries, /healthz only its select 1', async () => {
+    const queries: string[] = [];
+    let counting = false;
+    const db = await createTestDb('sqlite', {
+      onQuery: (e) => {
+        if (counting) queries.push(e.query.sql);
+      },
+    });
+    const app = await buildTestApp(db);
+    try {
+      // a fresh app: the sample flag has never been read, and the browser carries a session cookie
+      const cookies = { kyoso_session: 'x'.repeat(43) };
+      counting = true;
+      for (const url of ['/static/kyoso.css', '/static/tokens.css', '/static/kpi.css']) {
+        assert.equal((await app.inject({ url, cookies })).statusCode, 200, url);
+      }
+      assert.deepEqual(queries, [], 'static files');
+      assert.equal((await app.inject({ url: '/healthz', cookies })).statusCode, 200);
+      assert.deepEqual(queries, ['select 1'], '/healthz');
+      queries.length = 0;
+      assert.equal((await app.inject('/plan')).statusCode, 200);
+      assert.ok(queries.length > 0, 'a page does read the database (else this test proves nothing)');
+    } finally {
+      await app.close();
+      await db.drop();
+    }
+  });
+});
+
 describe('KYOSO_TRUST_PROXY configuration', () => {
   test('takes addresses, CIDRs and names; refuses anything else by name', async () => {
     const { loadConfig } = await import('../src/config.ts');
